@@ -1,0 +1,1 @@
+"""Heuristic stages: scores, not patterns."""

@@ -1,0 +1,48 @@
+"""What the article is about: its prose blocks and their vocabulary.
+
+Heuristics that judge a short block by whether it shares the article's
+words (headline lists, page headers and footers) all start from this profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clean.model import Block, Document
+from clean.vocabulary import content_words, overlap
+
+# A block this long, ending like a sentence, is article prose.
+PROSE_MIN_WORDS = 20
+SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":")
+
+
+def is_prose(block: Block) -> bool:
+    text = block.kept_text()
+    return len(text.split()) >= PROSE_MIN_WORDS and text.rstrip().endswith(SENTENCE_END)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleProfile:
+    prose: tuple[int, ...]  # indices of the prose blocks, in order
+    vocabulary: frozenset[str]
+
+    @property
+    def first(self) -> int:
+        return self.prose[0]
+
+    @property
+    def last(self) -> int:
+        return self.prose[-1]
+
+    def shared(self, text: str) -> float:
+        """Fraction of the text's content words that the article's prose uses too."""
+        return overlap(content_words(text), self.vocabulary)
+
+
+def article_profile(doc: Document) -> ArticleProfile | None:
+    """The kept prose blocks and their vocabulary; None when there is no prose."""
+    prose = [b for b in doc.blocks if b.kept and is_prose(b)]
+    if not prose:
+        return None
+    vocabulary = frozenset(w for b in prose for w in content_words(b.kept_text()))
+    return ArticleProfile(tuple(b.index for b in prose), vocabulary)

@@ -1,0 +1,67 @@
+"""Unrelated headline lists: runs of short title-like lines off the article's topic.
+
+Decided from shape and topic together. Shape: at least `headline_min_run`
+consecutive kept blocks that are short, are not prose and do not end like a
+sentence. Topic: the run as a whole shares at most `headline_max_overlap` of
+its content words with the article's prose. So a lone section heading
+(a run of one) stays, and an in-article list of short items on the article's
+subject (high overlap) stays.
+"""
+
+from __future__ import annotations
+
+from clean.heuristics.article import ArticleProfile, article_profile, is_prose
+from clean.model import Block, Document
+from clean.options import Options
+from clean.stage import Stage
+from clean.vocabulary import content_words, overlap
+
+STAGE_NAME = "headline-list"
+RULE = "headline-list"
+
+
+def is_title_like(block: Block, options: Options) -> bool:
+    text = block.kept_text().rstrip()
+    words = len(text.split())
+    return 1 <= words <= options.headline_max_words and not is_prose(block) and not text.endswith((".", ",", ";"))
+
+
+def title_runs(doc: Document, options: Options) -> list[list[Block]]:
+    runs: list[list[Block]] = []
+    current: list[Block] = []
+    for block in doc.blocks:
+        if not block.kept:
+            continue  # removed blocks do not break a run: the list continues around them
+        if is_title_like(block, options):
+            current.append(block)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return [run for run in runs if len(run) >= options.headline_min_run]
+
+
+def run_overlap(run: list[Block], profile: ArticleProfile) -> float:
+    words = [w for block in run for w in content_words(block.kept_text())]
+    return overlap(words, profile.vocabulary)
+
+
+def run(doc: Document, options: Options) -> None:
+    profile = article_profile(doc)
+    if profile is None:
+        return
+    for run_ in title_runs(doc, options):
+        shared = run_overlap(run_, profile)
+        if shared > options.headline_max_overlap:
+            continue
+        reason = (
+            f"one of {len(run_)} short title-like lines in a row that share only "
+            f"{shared:.0%} of their words with the article"
+        )
+        for block in run_:
+            doc.remove(block, STAGE_NAME, RULE, reason)
+
+
+STAGE = Stage(STAGE_NAME, run, summary="runs of short title-like lines off the article's topic")

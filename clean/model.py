@@ -1,0 +1,122 @@
+"""The one data model every stage reads and writes.
+
+A `Document` holds the input and an ordered list of `Block`s. Stages never
+rebuild text: they mark a block removed, or trim a span at its start or end,
+and each such decision is a `Removal` record. The clean text, the diff, the
+report and the batch summary are all rendered from these records, so nothing
+can disappear without a trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+InputKind = Literal["html", "text"]
+
+
+@dataclass(slots=True, frozen=True)
+class Removal:
+    """One piece of text a stage took out, and why."""
+
+    stage: str
+    rule: str
+    reason: str
+    text: str
+    block: int
+    # Character span inside the block's text; the whole block when it covers it all.
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "stage": self.stage,
+            "rule": self.rule,
+            "reason": self.reason,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of visible text and where it came from."""
+
+    index: int
+    text: str
+    # paragraph, heading, list-item, table-row, pre, line, ...
+    kind: str = "paragraph"
+    # Blocks that share a group are printed on adjacent lines (lines of one
+    # text paragraph, items of one list); different groups get a blank line.
+    group: int = 0
+    tag: str | None = None
+    path: str | None = None
+    # First and last input line (text mode), 1-based, inclusive.
+    lines: tuple[int, int] | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    removal: Removal | None = None
+    # Spans cut from the block's start or end; the block itself stays.
+    trims: list[Removal] = field(default_factory=list)
+
+    @property
+    def kept(self) -> bool:
+        return self.removal is None
+
+    def kept_text(self) -> str:
+        """The block's text with its trimmed spans cut out."""
+        if not self.trims:
+            return self.text
+        pieces, cursor = [], 0
+        for trim in sorted(self.trims, key=lambda t: t.start):
+            pieces.append(self.text[cursor : trim.start])
+            cursor = max(cursor, trim.end)
+        pieces.append(self.text[cursor:])
+        return "".join(pieces).strip()
+
+
+@dataclass(slots=True)
+class Document:
+    """The input, its blocks, and everything the stages decided."""
+
+    kind: InputKind
+    source: str
+    url: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    # Per-block explanations from scorers that did not remove the block;
+    # kept so the report can say why a borderline block stayed.
+    notes: dict[int, str] = field(default_factory=dict)
+
+    def kept_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.kept]
+
+    def remove(self, block: Block, stage: str, rule: str, reason: str) -> Removal | None:
+        """Mark a whole block removed. The first stage to remove a block wins."""
+        if block.removal is not None:
+            return None
+        block.removal = Removal(stage, rule, reason, block.text, block.index, 0, len(block.text))
+        return block.removal
+
+    def trim(
+        self, block: Block, start: int, end: int, stage: str, rule: str, reason: str
+    ) -> Removal | None:
+        """Cut the span [start, end) out of a kept block (a glued crumb, a cue prefix)."""
+        if block.removal is not None or start >= end:
+            return None
+        if end - start >= len(block.text.strip()):
+            return self.remove(block, stage, rule, reason)
+        removal = Removal(stage, rule, reason, block.text[start:end], block.index, start, end)
+        block.trims.append(removal)
+        return removal
+
+    @property
+    def removals(self) -> list[Removal]:
+        """Every removal, in document order."""
+        found: list[Removal] = []
+        for block in self.blocks:
+            if block.removal is not None:
+                found.append(block.removal)
+            found.extend(sorted(block.trims, key=lambda t: t.start))
+        return found

@@ -1,0 +1,60 @@
+"""One options object for the API, the CLI, the batch runner and the integrations.
+
+Any stage or rule can be switched off by name (`disable=["headline-list"]`),
+and thresholds are plain fields. Options are frozen so one instance can be
+shared by threads and processes without surprises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    # Stage names or rule names to skip, e.g. {"headline-list", "cue-related"}.
+    disable: frozenset[str] = field(default_factory=frozenset)
+
+    # Headline lists: a run of at least this many short title-like lines...
+    headline_min_run: int = 4
+    # ...each at most this many words...
+    headline_max_words: int = 22
+    # ...whose vocabulary overlaps the article's by at most this fraction.
+    headline_max_overlap: float = 0.34
+
+    # Page edges (text mode): short lines before the first / after the last
+    # article paragraph are header / footer when they look like chrome.
+    edge_max_words: int = 15
+
+    # HTML main content: blocks whose link density exceeds this are link lists.
+    max_link_density: float = 0.5
+
+    # Limits that keep a hostile document from taking the batch down.
+    max_input_bytes: int = 50 * 1024 * 1024
+
+    def enabled(self, *names: str) -> bool:
+        """True unless any of the given stage or rule names is disabled."""
+        return not any(name in self.disable for name in names)
+
+    @classmethod
+    def from_kwargs(cls, options: Options | None = None, **kwargs: Any) -> Options:
+        """Build options from keyword arguments, rejecting unknown names clearly."""
+        base = options or cls()
+        if not kwargs:
+            return base
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise TypeError(
+                f"unknown option(s) {', '.join(unknown)}; known options: {', '.join(sorted(known))}"
+            )
+        if "disable" in kwargs:
+            disable = kwargs["disable"]
+            kwargs["disable"] = frozenset([disable] if isinstance(disable, str) else disable)
+        return replace(base, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["disable"] = sorted(self.disable)
+        return data

@@ -1,0 +1,50 @@
+"""The stages in order, and the two entry points that run them.
+
+Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> title
+HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
+       -> main content -> headline lists
+"""
+
+from __future__ import annotations
+
+from clean.errors import InputError
+from clean.frontends.text import segment_text
+from clean.heuristics import headline_list, page_edges
+from clean.metadata import find_text_title
+from clean.model import Document
+from clean.options import Options
+from clean.result import Result
+from clean.rules import crumbs, cues
+from clean.stage import Stage
+
+# Headline lists before page edges: a list below the article is better explained
+# as a headline list than as generic footer.
+TEXT_STAGES: tuple[Stage, ...] = (cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE)
+
+
+def html_stages() -> tuple[Stage, ...]:
+    from clean.frontends.html import HTML_STAGES
+
+    return HTML_STAGES
+
+
+def run_stages(doc: Document, stages: tuple[Stage, ...], options: Options) -> Document:
+    for stage in stages:
+        if doc.kind in stage.kinds and options.enabled(stage.name):
+            stage.run(doc, options)
+    return doc
+
+
+def clean_text(text: str, options: Options) -> Result:
+    if not isinstance(text, str):
+        raise InputError(f"clean_text expects str, got {type(text).__name__}")
+    doc = run_stages(segment_text(text), TEXT_STAGES, options)
+    find_text_title(doc)
+    return Result.from_document(doc, options)
+
+
+def clean_html(html: str | bytes, url: str | None, options: Options) -> Result:
+    from clean.frontends.html import parse_document
+
+    doc = parse_document(html, url, options)
+    return Result.from_document(run_stages(doc, html_stages(), options), options)

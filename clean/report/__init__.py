@@ -1,0 +1,1 @@
+"""Rendering a Document: the clean text, the input's text view, the diff."""

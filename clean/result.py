@@ -1,0 +1,49 @@
+"""What a caller gets back: the clean text, the removals, the metadata, the diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clean.model import Document, Removal
+from clean.options import Options
+from clean.report.diff import unified_diff
+from clean.report.render import input_view, output_text
+
+
+@dataclass(slots=True)
+class Result:
+    document: Document
+    options: Options = field(default_factory=Options)
+    text: str = ""
+    removed: list[Removal] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_document(cls, document: Document, options: Options) -> Result:
+        return cls(
+            document=document,
+            options=options,
+            text=output_text(document),
+            removed=document.removals,
+            metadata=dict(document.metadata),
+        )
+
+    def input_text(self) -> str:
+        """The input's text view: every block, before any removal."""
+        return input_view(self.document)
+
+    def diff(self, context: int = 2) -> str:
+        """Unified diff of the input's text view against `text`, hunks labelled by rule."""
+        return unified_diff(self.document, context)
+
+    def to_dict(self, *, with_diff: bool = True) -> dict:
+        data = {
+            "url": self.document.url,
+            "kind": self.document.kind,
+            "text": self.text,
+            "removed": [r.to_dict() for r in self.removed],
+            "metadata": self.metadata,
+        }
+        if with_diff:
+            data["diff"] = self.diff()
+        return data

@@ -1,0 +1,1 @@
+"""Rule stages: explicit, named patterns, kept as data where they are words."""

@@ -1,0 +1,120 @@
+"""Metadata crumbs: date, byline, category and count lines, whole or glued.
+
+Two rules:
+  metadata-crumb  a short line made only of crumb fields, such as
+                  "Jan 10, 2018 | Uncategorized | 0 comments" or "By Jane Doe".
+  date-prefix     a date crumb glued before the first sentence, as in
+                  "date 2017-12-15 While Apple has the lead ..."; only the
+                  crumb is cut, the sentence stays.
+The dates found go into the document's metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from clean.model import Block, Document
+from clean.options import Options
+from clean.rules.dates import crumb_words, date_pattern, iso_date
+from clean.stage import Stage
+
+STAGE_NAME = "crumbs"
+FIELD_SEPARATOR = re.compile(r"\s+[|•·/–—]\s+|\s*[|•·]\s*")
+NAME = r"[^\W\d_a-z][\w.'’-]*"
+MAX_CRUMB_WORDS = 20
+MAX_FIELD_WORDS = 4
+# How many blocks from the top a glued date prefix may sit in.
+HEAD_BLOCKS = 8
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _all(section: str) -> list[str]:
+    return [w for ws in crumb_words()[section].values() for w in ws]
+
+
+@cache
+def patterns() -> dict[str, re.Pattern[str]]:
+    fields = crumb_words()["fields"]
+    label = rf"(?:(?:{_alternation(_all('date_labels'))})\s*:?\s*)"
+    date = date_pattern().pattern
+    return {
+        "date": re.compile(rf"^{label}?(?:{date})$", re.IGNORECASE),
+        # Names are capitalised: "By Jane Doe", not "By selling fast cars".
+        "byline": re.compile(
+            rf"^(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}(?:\s+(?:{NAME}|and|&|de|van|von)){{0,4}}$"
+        ),
+        "count": re.compile(rf"^\d[\d,.]*\s*(?:{_alternation(fields['counts'])})$", re.IGNORECASE),
+        "ago": re.compile(
+            r"^(?:updated\s+)?\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+            re.IGNORECASE,
+        ),
+        "category": re.compile(rf"^(?:{_alternation(fields['categories'])})$", re.IGNORECASE),
+        "glued": re.compile(rf"^\s*{label}?(?P<date>{date})(?:\s*[|•·:–—-]\s*|\s+)(?=[\"“‘'(]?[A-Z])", re.IGNORECASE),
+    }
+
+
+def _field_kind(field: str) -> str | None:
+    field = field.strip(" \t,;:")
+    for kind in ("date", "byline", "count", "ago", "category"):
+        if patterns()[kind].match(field):
+            return kind
+    return None
+
+
+def crumb_fields(text: str) -> list[str] | None:
+    """The kinds of the line's fields when it is a crumb line, else None."""
+    if len(text.split()) > MAX_CRUMB_WORDS or text.rstrip().endswith((".", "?", "!")):
+        return None
+    fields = [f for f in FIELD_SEPARATOR.split(text.strip()) if f.strip()]
+    kinds = [_field_kind(f) for f in fields]
+    strong = [k for k in kinds if k in ("date", "byline", "count", "ago")]
+    if not strong:
+        return None
+    # Fields we cannot name are tolerated when short: a category, a section name.
+    if any(k is None and len(f.split()) > MAX_FIELD_WORDS for k, f in zip(kinds, fields)):
+        return None
+    return [k or "category" for k in kinds]
+
+
+def _remember_date(doc: Document, text: str) -> None:
+    if "date" in doc.metadata:
+        return
+    found = date_pattern().search(text)
+    if found and (iso := iso_date(found)):
+        doc.metadata["date"] = iso
+
+
+def _glued_prefix(block: Block) -> tuple[int, str] | None:
+    found = patterns()["glued"].match(block.text)
+    if not found:
+        return None
+    rest = block.text[found.end() :]
+    if len(rest.split()) < 4:
+        return None
+    return found.end(), found.group("date")
+
+
+def run(doc: Document, options: Options) -> None:
+    seen_content = 0
+    for block in doc.blocks:
+        if not block.kept:
+            continue
+        if options.enabled("metadata-crumb") and (kinds := crumb_fields(block.text)):
+            _remember_date(doc, block.text)
+            doc.remove(block, STAGE_NAME, "metadata-crumb", f"a metadata line ({' | '.join(kinds)})")
+            continue
+        if seen_content < HEAD_BLOCKS and options.enabled("date-prefix"):
+            glued = _glued_prefix(block)
+            if glued is not None:
+                end, date_text = glued
+                _remember_date(doc, date_text)
+                doc.trim(block, 0, end, STAGE_NAME, "date-prefix",
+                         f'a date crumb ("{date_text}") glued before the first sentence')
+        seen_content += 1
+
+
+STAGE = Stage(STAGE_NAME, run, summary="date, byline, category and comment-count crumbs")

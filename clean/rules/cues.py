@@ -1,0 +1,130 @@
+"""Cue phrases: boilerplate that says what it is ("Also read:", "Sponsored post").
+
+The phrases live in `data/cues.toml`, one table per rule, keyed by language,
+so that adding a language or a phrase needs no code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from clean.model import Block, Document
+from clean.options import Options
+from clean.stage import Stage
+
+STAGE_NAME = "cues"
+
+# What may follow a prefix cue: "Also read: ...", "Related » ...", "Read more - ...".
+SEPARATOR = r"\s*(?:[:：»›|>\-–—]|$)"
+# Stripped before whole-line matching: "[Sponsored]", "Share:", "• Advertisement •".
+EDGE_PUNCTUATION = " \t[](){}<>«»\"'“”‘’.,;:!?|•·*#-–—_/\\…"
+SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class CueRule:
+    name: str
+    reason: str
+    max_words: int
+    lines: frozenset[str]
+    prefix: re.Pattern[str] | None
+    contains: re.Pattern[str] | None
+    # Prefix phrases that are too common to mean anything on a line alone.
+    not_alone: frozenset[str]
+    # Whether the short lines under this cue, used as a heading, go with it.
+    takes_list: bool
+
+
+def _alternation(phrases: list[str]) -> str:
+    # Longest first, so "related articles" wins over "related".
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p) for p in ordered)
+
+
+def _phrases(table: dict, kind: str) -> list[str]:
+    return [p.lower() for language in table.get(kind, {}).values() for p in language]
+
+
+@cache
+def cue_rules() -> tuple[CueRule, ...]:
+    text = resources.files("clean.rules").joinpath("data/cues.toml").read_text("utf-8")
+    rules = []
+    for name, table in tomllib.loads(text).items():
+        prefixes, contains = _phrases(table, "prefixes"), _phrases(table, "contains")
+        rules.append(
+            CueRule(
+                name=name,
+                reason=table["reason"],
+                max_words=int(table.get("max_words", 30)),
+                lines=frozenset(normalise(p) for p in _phrases(table, "lines")),
+                prefix=re.compile(rf"^(?:{_alternation(prefixes)}){SEPARATOR}") if prefixes else None,
+                contains=re.compile(rf"(?<!\w)(?:{_alternation(contains)})(?!\w)") if contains else None,
+                not_alone=frozenset(table.get("not_alone", [])),
+                takes_list=bool(table.get("takes_list", False)),
+            )
+        )
+    return tuple(rules)
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return SPACES.sub(" ", text).strip(EDGE_PUNCTUATION)
+
+
+def match(rule: CueRule, text: str, words: int) -> tuple[str, bool] | None:
+    """(matched phrase, whether the block is the phrase alone), or None.
+
+    `text` is the normalised block text; long blocks never match: cues are short.
+    """
+    if words > rule.max_words:
+        return None
+    if text in rule.lines:
+        return text, True
+    if rule.prefix is not None:
+        found = rule.prefix.match(text)
+        if found:
+            phrase = found.group(0).strip(EDGE_PUNCTUATION)
+            alone = found.end() >= len(text)
+            if not (alone and phrase in rule.not_alone):
+                return phrase, alone
+    if rule.contains is not None:
+        found = rule.contains.search(text)
+        if found:
+            return found.group(0), False
+    return None
+
+
+def _is_list_item(block: Block, options: Options) -> bool:
+    """A short line with no sentence ending: an entry of a link or headline list."""
+    text = block.text.rstrip()
+    return len(text.split()) <= options.headline_max_words and not text.endswith((".", ";", ","))
+
+
+def run(doc: Document, options: Options) -> None:
+    rules = [r for r in cue_rules() if options.enabled(r.name)]
+    heading: tuple[CueRule, str] | None = None
+    for block in doc.blocks:
+        if not block.kept:
+            continue
+        if heading is not None:
+            if _is_list_item(block, options):
+                rule, phrase = heading
+                doc.remove(block, STAGE_NAME, rule.name, f'listed under the heading "{phrase}"')
+                continue
+            heading = None
+        text, words = normalise(block.text), len(block.text.split())
+        for rule in rules:
+            found = match(rule, text, words)
+            if found is not None:
+                phrase, alone = found
+                doc.remove(block, STAGE_NAME, rule.name, f'{rule.reason} ("{phrase}")')
+                if alone and rule.takes_list:
+                    heading = (rule, block.text.strip())
+                break
+
+
+STAGE = Stage(STAGE_NAME, run, summary="cue phrases in many languages: related, sponsored, share, ...")

@@ -1,0 +1,60 @@
+"""Words: tokens, stopwords and the vocabulary shared between blocks.
+
+Several heuristics ask the same question, "is this block about what the
+article is about?", so the answer lives here once. Stopword lists come from
+jusText (a dependency of trafilatura), which ships them for 100 languages;
+we load the major web languages only, because the union of all 100 lists
+contains ordinary content words of one language that are stopwords of another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+WORD = re.compile(r"\w+")
+
+# Languages whose stopwords count; the major languages of the web.
+STOPWORD_LANGUAGES = (
+    "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
+    "Russian", "Polish", "Swedish", "Danish", "Norwegian_Bokmal", "Czech",
+    "Turkish", "Indonesian", "Romanian", "Ukrainian", "Finnish", "Hungarian",
+)  # fmt: skip
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    import justext  # imported lazily: importing clean should stay cheap
+
+    words: set[str] = set()
+    for language in STOPWORD_LANGUAGES:
+        words |= justext.get_stoplist(language)
+    return frozenset(w.lower() for w in words)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens, the same tokenisation the WCXB scoring uses."""
+    return WORD.findall(text.lower())
+
+
+def content_words(text: str) -> list[str]:
+    """Tokens that carry topic: not stopwords, not bare numbers, not single letters."""
+    stop = stopwords()
+    return [t for t in tokens(text) if len(t) > 1 and not t.isdigit() and t not in stop]
+
+
+def stopword_density(text: str) -> float:
+    words = tokens(text)
+    if not words:
+        return 0.0
+    stop = stopwords()
+    return sum(1 for w in words if w in stop) / len(words)
+
+
+def overlap(words: Iterable[str], vocabulary: frozenset[str] | set[str]) -> float:
+    """Fraction of `words` found in `vocabulary` (0 when there are no words)."""
+    words = list(words)
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w in vocabulary) / len(words)
