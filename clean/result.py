@@ -32,7 +32,7 @@ class Result:
         """The input's text view: every block, before any removal."""
         return input_view(self.document)
 
-    def diff(self, context: int = 2) -> str:
+    def diff(self, context: int = 1) -> str:
         """Unified diff of the input's text view against `text`, hunks labelled by rule."""
         return unified_diff(self.document, context)
 

@@ -1,8 +1,9 @@
 """Plain-text front end: one block per non-blank line.
 
-Lines, not paragraphs, are the unit because boilerplate is often glued to
-content by a single newline (an "Also Read:" line directly above a paragraph);
-blank-line paragraphs become groups, so the output keeps the input's layout.
+Lines, not blank-line paragraphs, are the unit because boilerplate is often
+glued to content by a single newline (an "Also Read:" line directly above a
+paragraph). In page text a line is a paragraph, so each line is its own group
+and the clean text separates them by one blank line, as the API promises.
 """
 
 from __future__ import annotations
@@ -20,16 +21,9 @@ def normalise_newlines(text: str) -> str:
 def segment_text(text: str, url: str | None = None) -> Document:
     text = normalise_newlines(text)
     doc = Document(kind="text", source=text, url=url)
-    group, previous_blank = 0, False
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip().strip(INVISIBLE).strip()
-        if not line:
-            previous_blank = True
-            continue
-        if previous_blank and doc.blocks:
-            group += 1
-        previous_blank = False
-        doc.blocks.append(
-            Block(index=len(doc.blocks), text=line, kind="line", group=group, lines=(number, number))
-        )
+        if line:
+            index = len(doc.blocks)
+            doc.blocks.append(Block(index=index, text=line, kind="line", group=index, lines=(number, number)))
     return doc

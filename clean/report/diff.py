@@ -49,7 +49,7 @@ def _ops(doc: Document) -> list[Op]:
     return ops
 
 
-def unified_diff(doc: Document, context: int = 2) -> str:
+def unified_diff(doc: Document, context: int = 1) -> str:
     ops = _ops(doc)
     if not any(op.changed for op in ops):
         return ""
@@ -72,7 +72,7 @@ def unified_diff(doc: Document, context: int = 2) -> str:
             if op.changed:
                 body += ["-" + line for line in op.old] + ["+" + line for line in op.new]
                 labels += [label for label in op.labels if label not in labels]
-            elif len(op.old) <= 2 * context and i + 1 < len(ops) and ops[i + 1].changed:
+            elif len(op.old) < 2 * context and i + 1 < len(ops) and ops[i + 1].changed:
                 body += [" " + line for line in op.old]
             else:
                 break
