@@ -8,7 +8,10 @@ shared by threads and processes without surprises.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clean.heuristics.site_template import SiteTemplates
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,17 @@ class Options:
 
     # Limits that keep a hostile document from taking the batch down.
     max_input_bytes: int = 50 * 1024 * 1024
+
+    # Site templates (batch mode): a block is template when it recurs on at
+    # least this many pages of one host...
+    site_template_min_pages: int = 4
+    # ...and on at least this share of the host's pages in the batch. Both must
+    # hold, so a passage two pages quote stays, and so does text that is common
+    # on a big host only because a few of its pages share a topic.
+    site_template_min_share: float = 0.5
+    # What the batch learned (clean.heuristics.site_template.SiteTemplates);
+    # None, the default, leaves the single-document API as it is.
+    site_templates: SiteTemplates | None = None
 
     def enabled(self, *names: str) -> bool:
         """True unless any of the given stage or rule names is disabled."""
@@ -57,4 +71,6 @@ class Options:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["disable"] = sorted(self.disable)
+        if self.site_templates is not None:  # the learned blocks are data, not settings
+            data["site_templates"] = self.site_templates.describe()
         return data

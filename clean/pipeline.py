@@ -1,15 +1,19 @@
 """The stages in order, and the two entry points that run them.
 
-Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> title
-HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
+Text:  segment lines -> site template -> cues -> crumbs -> headline lists -> page edges -> title
+HTML:  decode, parse, segment the DOM -> site template -> DOM rules -> cues -> crumbs
        -> main content -> headline lists
+
+The site-template stage acts only when a batch learned templates
+(Options.site_templates); it runs first so the heuristics judge the page
+without the blocks the whole site repeats.
 """
 
 from __future__ import annotations
 
 from clean.errors import InputError
 from clean.frontends.text import segment_text
-from clean.heuristics import headline_list, page_edges
+from clean.heuristics import headline_list, page_edges, site_template
 from clean.metadata import find_text_title
 from clean.model import Document
 from clean.options import Options
@@ -19,13 +23,15 @@ from clean.stage import Stage
 
 # Headline lists before page edges: a list below the article is better explained
 # as a headline list than as generic footer.
-TEXT_STAGES: tuple[Stage, ...] = (cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE)
+TEXT_STAGES: tuple[Stage, ...] = (
+    site_template.STAGE, cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE
+)
 
 
 def html_stages() -> tuple[Stage, ...]:
     from clean.frontends.html import HTML_STAGES
 
-    return HTML_STAGES
+    return (site_template.STAGE, *HTML_STAGES)
 
 
 def run_stages(doc: Document, stages: tuple[Stage, ...], options: Options) -> Document:
@@ -35,10 +41,10 @@ def run_stages(doc: Document, stages: tuple[Stage, ...], options: Options) -> Do
     return doc
 
 
-def clean_text(text: str, options: Options) -> Result:
+def clean_text(text: str, options: Options, url: str | None = None) -> Result:
     if not isinstance(text, str):
         raise InputError(f"clean_text expects str, got {type(text).__name__}")
-    doc = run_stages(segment_text(text), TEXT_STAGES, options)
+    doc = run_stages(segment_text(text, url), TEXT_STAGES, options)
     find_text_title(doc)
     return Result.from_document(doc, options)
 
