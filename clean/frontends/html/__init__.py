@@ -1,0 +1,73 @@
+"""HTML front end: decode, parse once with selectolax (Lexbor), segment into blocks.
+
+parse_document(html, url, options) -> Document(kind="html")
+HTML_STAGES: the stages that run on HTML documents, in order.
+"""
+
+from __future__ import annotations
+
+from clean.errors import InputError
+from clean.frontends.html.decode import check_text, decode_html
+from clean.frontends.html.metadata import page_metadata
+from clean.frontends.html.segment import segment
+from clean.heuristics import headline_list, main_content
+from clean.model import Document
+from clean.options import Options
+from clean.rules import crumbs, cues, dom
+from clean.stage import Stage
+from clean.vocabulary import stopword_density
+
+__all__ = ["HTML_STAGES", "parse_document"]
+
+# DOM rules first (they see the page's structure), then the text rules that
+# also serve text mode, then main content (it judges what the rules left),
+# then headline lists within what remains.
+HTML_STAGES: tuple[Stage, ...] = (
+    dom.STAGE,
+    cues.STAGE,
+    crumbs.STAGE,
+    main_content.STAGE,
+    headline_list.STAGE,
+)
+
+
+def _text_of(html: str | bytes, options: Options) -> str:
+    if not isinstance(html, str | bytes | bytearray):
+        raise InputError(f"clean_html expects str or bytes, got {type(html).__name__}")
+    size = len(html)
+    if isinstance(html, str) and size * 4 > options.max_input_bytes:
+        size = len(html.encode("utf-8", "surrogatepass"))  # exact only when it could matter
+    if size > options.max_input_bytes:
+        raise InputError(f"the input is {size:,} bytes, over the limit of {options.max_input_bytes:,}")
+    text = decode_html(bytes(html)) if not isinstance(html, str) else html
+    check_text(text)
+    return text
+
+
+def parse_document(html: str | bytes, url: str | None, options: Options) -> Document:
+    from selectolax.lexbor import LexborHTMLParser  # lazily: importing clean stays cheap
+
+    text = _text_of(html, options)
+    tree = LexborHTMLParser(text)
+    doc = Document(kind="html", source=text, url=url)
+    doc.metadata.update(page_metadata(tree))
+    root = tree.root
+    if root is not None:
+        segment(root, doc)
+    _finish_features(doc)
+    if "title" not in doc.metadata:
+        first_h1 = next((b for b in doc.blocks if b.tag == "h1"), None)
+        if first_h1 is not None:
+            doc.metadata["title"] = first_h1.text
+    if url and "url" not in doc.metadata:
+        doc.metadata["url"] = url
+    return doc
+
+
+def _finish_features(doc: Document) -> None:
+    last = max(len(doc.blocks) - 1, 1)
+    for block in doc.blocks:
+        features = block.features
+        features["words"] = float(len(block.text.split()))
+        features["position"] = block.index / last
+        features["stopword_density"] = stopword_density(block.text)

@@ -1,0 +1,149 @@
+"""The HTML front end on small inputs: decoding, never-content, segmentation, paths, DOM rules."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+import clean
+from clean.errors import InputError
+from clean.frontends.html import parse_document
+from clean.frontends.html.path import parse_step
+from clean.options import Options
+
+PROSE = (
+    "The committee met on Thursday evening to discuss the new budget for the library, and after a long "
+    "debate it agreed to extend the opening hours on weekends for the whole of next year."
+)
+
+
+def blocks(html: str | bytes):
+    return parse_document(html, None, Options()).blocks
+
+
+def test_bytes_with_a_bom_win_over_the_declared_charset():
+    page = '<meta charset="iso-8859-1"><p>Grüße aus Köln</p>'
+    doc = parse_document(codecs.BOM_UTF8 + page.encode("utf-8"), None, Options())
+    assert doc.blocks[0].text == "Grüße aus Köln"
+
+
+def test_bytes_in_a_declared_charset():
+    page = '<meta charset="windows-1251"><p>Привет, мир</p>'
+    assert blocks(page.encode("windows-1251"))[0].text == "Привет, мир"
+
+
+def test_undeclared_non_utf8_bytes_are_detected():
+    page = "<p>" + "Der Bürgermeister und die Straßenbahn fahren über die Brücke. " * 8 + "</p>"
+    assert "Bürgermeister" in blocks(page.encode("cp1252"))[0].text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n....", b"abc\x00\x01\x02\x00" * 10, 42, None, ["<p>x</p>"]],
+)
+def test_input_that_is_not_a_page_is_a_clear_error(bad):
+    with pytest.raises(InputError):
+        clean.clean_html(bad)
+
+
+def test_input_over_the_size_limit_is_a_clear_error():
+    with pytest.raises(InputError, match="over the limit"):
+        clean.clean_html("<p>" + "x" * 5000 + "</p>", max_input_bytes=1000)
+
+
+def test_never_content_and_hidden_elements_are_not_blocks():
+    page = (
+        "<html><head><title>T</title><style>p{}</style></head><body>"
+        "<script>var x = 1;</script><noscript>Enable JS</noscript><template><p>tmpl</p></template>"
+        '<p hidden>h1</p><p aria-hidden="true">h2</p><p style="display: none">h3</p>'
+        '<p style="visibility:hidden">h4</p><button>Click</button><select><option>o</option></select>'
+        "<p>Visible</p></body></html>"
+    )
+    assert [b.text for b in blocks(page)] == ["Visible"]
+
+
+def test_whitespace_collapses_and_br_breaks_a_line():
+    page = "<p>  one\n   two <b>three</b>\t<i>four</i><br>  five  </p><pre>a  b\n  c</pre>"
+    found = blocks(page)
+    assert found[0].text == "one two three four\nfive"
+    assert found[1].text == "a  b\n  c"
+    assert found[1].kind == "pre"
+
+
+def test_blocks_are_paragraph_level_with_kinds_and_groups():
+    page = (
+        "<div>Loose text<p>Para</p><h2>Head</h2><ul><li>a</li><li>b</li></ul>"
+        "<table><tr><td>r1c1</td><td>r1c2</td></tr><tr><td>r2c1</td><td>r2c2</td></tr></table></div>"
+    )
+    found = blocks(page)
+    assert [(b.text, b.kind) for b in found] == [
+        ("Loose text", "text"), ("Para", "paragraph"), ("Head", "heading"),
+        ("a", "list-item"), ("b", "list-item"), ("r1c1 r1c2", "table-row"), ("r2c1 r2c2", "table-row"),
+    ]  # fmt: skip
+    assert found[3].group == found[4].group
+    assert found[5].group == found[6].group
+    assert len({found[0].group, found[1].group, found[2].group, found[3].group, found[5].group}) == 5
+
+
+def test_paths_name_ancestors_and_tell_siblings_apart():
+    page = '<div id="main" class="a b"><p>one</p><p>two</p></div><nav role="navigation"><p>x</p></nav>'
+    found = blocks(page)
+    assert found[0].path == "html > body > div#main.a.b > p"
+    assert found[1].path == "html > body > div#main.a.b > p:2"
+    assert found[2].path.endswith("nav[role=navigation] > p")
+    assert parse_step("div#main.post-header__title.adSlot:2").words == {
+        "main",
+        "post",
+        "header",
+        "title",
+        "ad",
+        "slot",
+    }
+
+
+def test_link_density_counts_characters_inside_links():
+    found = blocks('<p><a href="/">abcde</a>fghij</p>')
+    assert found[0].features["link_density"] == pytest.approx(0.5)
+
+
+def page_with(chrome: str) -> str:
+    return f"<html><body><div class='story'><p>{PROSE}</p><p>{PROSE}</p></div>{chrome}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "false_friend",
+    ['<div class="shareholder-letter"><p>Shareholder letter text</p></div>',
+     '<div class="download-section"><p>Download the report</p></div>',
+     '<div class="shadow-box"><p>Quiet box text</p></div>',
+     '<div class="headline"><p>Quiet headline text</p></div>'],
+)  # fmt: skip
+def test_class_words_are_words_not_substrings(false_friend: str):
+    result = clean.clean_html(page_with(false_friend))
+    assert not [r for r in result.removed if r.stage == "dom-rules"]
+
+
+@pytest.mark.parametrize(
+    ("chrome", "rule"),
+    [('<div class="adSlot"><p>Buy now</p></div>', "advert"),
+     ('<div class="social-share"><p>Tweet this</p></div>', "share"),
+     ('<div role="contentinfo"><p>Imprint</p></div>', "site-footer"),
+     ('<div class="gdpr-notice"><p>We value your privacy</p></div>', "cookie-banner")],
+)  # fmt: skip
+def test_dom_rules_fire_on_their_markup(chrome: str, rule: str):
+    result = clean.clean_html(page_with(chrome))
+    assert [(r.stage, r.rule) for r in result.removed] == [("dom-rules", rule)]
+
+
+def test_a_class_on_the_page_wrapper_does_not_remove_the_article():
+    wrapper = "<div class='layout-with-sidebar footer-fixed'>"
+    page = f"<html><body>{wrapper}<p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    result = clean.clean_html(page)
+    assert result.text == f"{PROSE}\n\n{PROSE}"
+
+
+def test_dom_rules_can_be_disabled_by_name():
+    result = clean.clean_html(
+        page_with('<div class="social-share"><p>Tweet this</p></div>'), disable=["share"]
+    )
+    assert not [r for r in result.removed if r.rule == "share"]
