@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from urllib.parse import urlsplit
 
+from clean.heuristics.article import is_prose
 from clean.model import Document
 from clean.options import Options
 from clean.stage import Stage
@@ -152,11 +153,19 @@ def run(doc: Document, options: Options) -> None:
     if found is None:
         return
     host, template = found
-    for block in doc.blocks:
-        if not block.kept:
-            continue
-        pages = template.blocks.get(fingerprint(block.text))
-        if pages is None:
+    matches = [
+        (block, pages)
+        for block in doc.blocks
+        if block.kept and (pages := template.blocks.get(fingerprint(block.text))) is not None
+    ]
+    matched = {block.index for block, _ in matches}
+    prose = [b for b in doc.blocks if b.kept and is_prose(b)]
+    # When the template covers all of a page's prose, the page is a copy of
+    # other pages (a duplicate URL, a print view), not a page in a template:
+    # its prose stays and only the short template blocks go.
+    keep_prose = bool(prose) and all(b.index in matched for b in prose)
+    for block, pages in matches:
+        if keep_prose and is_prose(block):
             continue
         reason = f"the same block appeared on {pages} of the {template.pages} pages of {host} in this batch"
         doc.remove(block, STAGE_NAME, RULE, reason)

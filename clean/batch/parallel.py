@@ -1,0 +1,112 @@
+"""An ordered, bounded, crash-tolerant parallel map over a stream of records.
+
+Why not `Pool.imap`: its feeder thread reads the whole input iterator as fast
+as it can, so memory grows with the input. Here the main process reads the
+next chunk only when fewer than `window` chunks are in flight, so at most
+`window * chunk_size` records are held at once whatever the input size.
+
+Results come back in input order, which is what lets an interrupted batch
+resume by counting the lines it already wrote.
+
+A worker that dies (a segfault in a parser, the OOM killer) breaks the whole
+pool. The chunks in flight at that moment are then re-run one record per
+fresh process, so the record that kills its process again is identified and
+becomes an error record, and the others still get cleaned.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from itertools import islice
+from typing import TypeVar
+
+from clean.batch.records import InputRecord
+from clean.options import Options
+
+R = TypeVar("R")
+RecordFn = Callable[[InputRecord, Options], R]
+
+# One Options per batch, set once per worker by the pool's initializer so it is
+# not pickled again with every chunk (it carries the learned site templates).
+_worker_options: Options | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _worker_options
+    _worker_options = options
+
+
+def _apply(record_fn: RecordFn, records: list[InputRecord]) -> list:
+    assert _worker_options is not None, "the pool initializer did not run"
+    return [record_fn(record, _worker_options) for record in records]
+
+
+def chunked(records: Iterable[InputRecord], size: int) -> Iterator[list[InputRecord]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def ordered_map(
+    record_fn: RecordFn,
+    records: Iterable[InputRecord],
+    options: Options,
+    *,
+    jobs: int,
+    chunk_size: int = 16,
+    window: int | None = None,
+    on_crash: Callable[[InputRecord], R],
+) -> Iterator[R]:
+    """Yield record_fn(record, options) for every record, in order.
+
+    `record_fn` must be a module-level function (it is sent to the workers by
+    name). `on_crash(record)` makes the result for a record whose process died.
+    """
+    if jobs <= 1:
+        for record in records:
+            yield record_fn(record, options)
+        return
+    window = window or 2 * jobs + 2
+    chunks = chunked(records, chunk_size)
+    pool = _new_pool(jobs, options)
+    in_flight: deque[tuple[list[InputRecord], Future]] = deque()
+    try:
+        while True:
+            while len(in_flight) < window and (chunk := next(chunks, None)) is not None:
+                in_flight.append((chunk, pool.submit(partial(_apply, record_fn), chunk)))
+            if not in_flight:
+                return
+            chunk, future = in_flight.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                suspects = [chunk] + [c for c, _ in in_flight]
+                in_flight.clear()
+                for suspect in suspects:
+                    yield from _isolated(record_fn, suspect, options, on_crash)
+                pool = _new_pool(jobs, options)
+                continue
+            yield from results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _new_pool(jobs: int, options: Options) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,))
+
+
+def _isolated(
+    record_fn: RecordFn, chunk: list[InputRecord], options: Options, on_crash: Callable[[InputRecord], R]
+) -> Iterator[R]:
+    """Each record in a process of its own: slow, used only after a worker died."""
+    for record in chunk:
+        with _new_pool(1, options) as pool:
+            try:
+                yield pool.submit(partial(_apply, record_fn), [record]).result()[0]
+            except BrokenProcessPool:
+                yield on_crash(record)

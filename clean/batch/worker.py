@@ -1,0 +1,78 @@
+"""The work done per record, in a worker process or inline.
+
+`clean_record` turns one InputRecord into its output line and the stats the
+summary needs; it never raises, so one bad page cannot stop a batch.
+`record_fingerprints` is the template-learning pass: segment the page, hash
+its blocks, run no stage.
+"""
+
+from __future__ import annotations
+
+import time
+
+from clean.batch.records import InputRecord, RecordStats, output_line
+from clean.errors import CleanError
+from clean.options import Options
+
+
+def _clean(record: InputRecord, options: Options):
+    from clean import pipeline
+
+    if record.kind == "html":
+        return pipeline.clean_html(record.content, record.url, options)  # type: ignore[arg-type]
+    return pipeline.clean_text(record.content, options, url=record.url)  # type: ignore[arg-type]
+
+
+def clean_record(record: InputRecord, options: Options) -> tuple[str, RecordStats]:
+    started = time.perf_counter()
+    error = record.error
+    if error is None:
+        try:
+            result = _clean(record, options)
+        except CleanError as failure:
+            error = (failure.kind, str(failure))
+        except RecursionError:
+            error = ("too-deep", "the page is nested too deeply to process")
+        except Exception as failure:  # a bug must cost one record, not the batch
+            error = ("internal", f"{type(failure).__name__}: {failure}")
+    seconds = time.perf_counter() - started
+    if error is not None:
+        line = output_line(record, error=error)
+        return line, RecordStats(record.id, seconds, record.size, error_kind=error[0])
+    removed = result.removed
+    line = output_line(
+        record, text=result.text, metadata=result.metadata, removed=[r.to_dict() for r in removed]
+    )
+    stats = RecordStats(
+        record.id,
+        seconds,
+        record.size,
+        chars_in=len(result.input_text()),
+        chars_out=len(result.text),
+        removals=tuple((r.stage, r.rule, len(r.text)) for r in removed),
+    )
+    return line, stats
+
+
+def record_fingerprints(record: InputRecord, options: Options) -> tuple[str, frozenset[int]] | None:
+    """(host, distinct block fingerprints) of a page with a URL; None when it cannot count."""
+    from clean.heuristics.site_template import host_of, page_fingerprints
+
+    host = host_of(record.url)
+    if host is None or record.error is not None or record.content is None:
+        return None
+    try:
+        if record.kind == "html":
+            from clean.frontends.html import parse_document
+
+            doc = parse_document(record.content, record.url, options)
+        else:
+            from clean.frontends.text import segment_text
+
+            if not isinstance(record.content, str):
+                return None
+            doc = segment_text(record.content, record.url)
+    except Exception:  # the cleaning pass reports this page's error; learning just skips it
+        return None
+    return host, frozenset(page_fingerprints(doc))
+
