@@ -33,6 +33,8 @@ from clean.stage import Stage
 STAGE_NAME = "site-template"
 RULE = "site-template"
 
+# A heading that is mostly link text is a menu entry, not a section label.
+LABEL_MAX_LINK_DENSITY = 0.5
 DIGITS = re.compile(r"\d+")
 SPACE = re.compile(r"\s+")
 
@@ -146,6 +148,25 @@ def templates_from_counts(
     return SiteTemplates(hosts)
 
 
+def _section_labels(doc: Document, matched: set[int]) -> set[int]:
+    """Template headings and "Label:" lines followed by text of this page's own.
+
+    A site repeats its section headings ("Features:", "System Requirements",
+    "See also") on every page, but what follows them is the page's content;
+    a heading that introduces template text ("Follow us") is followed by
+    more template blocks.
+    """
+    labels: set[int] = set()
+    kept = [b for b in doc.blocks if b.kept]
+    for block, following in zip(kept, kept[1:], strict=False):
+        if block.index not in matched or following.index in matched:
+            continue
+        is_label = block.kind == "heading" or block.text.rstrip().endswith(":")
+        if is_label and block.features.get("link_density", 0.0) < LABEL_MAX_LINK_DENSITY:
+            labels.add(block.index)
+    return labels
+
+
 def run(doc: Document, options: Options) -> None:
     if options.site_templates is None:
         return
@@ -164,8 +185,14 @@ def run(doc: Document, options: Options) -> None:
     # other pages (a duplicate URL, a print view), not a page in a template:
     # its prose stays and only the short template blocks go.
     keep_prose = bool(prose) and all(b.index in matched for b in prose)
+    labels = _section_labels(doc, matched)
     for block, pages in matches:
         if keep_prose and is_prose(block):
+            continue
+        if block.index in labels:
+            doc.notes[block.index] = (
+                f"recurs on {pages} of the {template.pages} pages of {host}, but heads this page's own text"
+            )
             continue
         reason = f"the same block appeared on {pages} of the {template.pages} pages of {host} in this batch"
         doc.remove(block, STAGE_NAME, RULE, reason)
