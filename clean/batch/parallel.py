@@ -16,6 +16,8 @@ becomes an error record, and the others still get cleaned.
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +30,7 @@ from clean.batch.records import InputRecord
 from clean.options import Options
 
 R = TypeVar("R")
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 RecordFn = Callable[[InputRecord, Options], R]
 
 # One Options per batch, set once per worker by the pool's initializer so it is
@@ -38,6 +41,24 @@ _worker_options: Options | None = None
 def _init_worker(options: Options) -> None:
     global _worker_options
     _worker_options = options
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this worker when the batch process dies (even by kill -9).
+
+    Without it, workers of a killed batch can linger waiting for tasks, and a
+    resumed batch would share the machine with them.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # best effort: without it, workers still exit when their task queue closes
 
 
 def _apply(record_fn: RecordFn, records: list[InputRecord]) -> list:

@@ -95,6 +95,12 @@ def open_binary(path: str) -> IO[bytes]:
     return open(path, "rb")
 
 
+# On a tie between detected encodings, the most common legacy encoding of the
+# web wins: detectors cannot tell cp1250 from cp1252 on a short French text,
+# and guessing Central European there turns "è" into "č".
+PREFERRED_ON_TIE = "cp1252"
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8, else the encoding charset-normalizer finds; UnicodeDecodeError when none fits."""
     try:
@@ -102,9 +108,14 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
+        matches = from_bytes(data)
+        best = matches.best()
         if best is None:
             raise
+        for match in matches:
+            tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+            if tied and match.encoding == PREFERRED_ON_TIE:
+                return str(match)
         return str(best)
 
 
