@@ -94,15 +94,17 @@ def ordered_map(
     window = window or 2 * jobs + 2
     chunks = chunked(records, chunk_size)
     pool = _new_pool(jobs, options)
-    in_flight: deque[tuple[list[InputRecord], Future]] = deque()
+    in_flight: deque[tuple[list[InputRecord], Future | None]] = deque()
     try:
         while True:
             while len(in_flight) < window and (chunk := next(chunks, None)) is not None:
-                in_flight.append((chunk, pool.submit(partial(_apply, record_fn), chunk)))
+                in_flight.append((chunk, _submit(pool, record_fn, chunk)))
             if not in_flight:
                 return
             chunk, future = in_flight.popleft()
             try:
+                if future is None:
+                    raise BrokenProcessPool("the pool broke before this chunk was sent")
                 results = future.result()
             except BrokenProcessPool:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -115,6 +117,14 @@ def ordered_map(
             yield from results
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, record_fn: RecordFn, chunk: list[InputRecord]) -> Future | None:
+    """The chunk's future, or None when the pool is already broken (a worker died meanwhile)."""
+    try:
+        return pool.submit(partial(_apply, record_fn), chunk)
+    except BrokenProcessPool:
+        return None
 
 
 def _new_pool(jobs: int, options: Options) -> ProcessPoolExecutor:

@@ -134,6 +134,7 @@ def run_batch(config: BatchConfig, log: IO[str] | None = None) -> dict[str, Any]
     log = log or sys.stderr
     formats = check_inputs(config.inputs)
     paths = BatchPaths.next_to(config.output)
+    paths.checkpoint.parent.mkdir(parents=True, exist_ok=True)
     job = job_description(config)
     checkpoint = None if config.restart else Checkpoint.load(paths.checkpoint)
     if checkpoint is not None and checkpoint.job != job:
