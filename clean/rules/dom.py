@@ -15,11 +15,11 @@ own <header>) also give way to elements that hold the page's h1 or sit in an
 from __future__ import annotations
 
 import tomllib
-from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
+from clean.frontends.html.elements import ElementStats, element_stats
 from clean.frontends.html.path import SEPARATOR, Step, parse_step, steps
 from clean.model import Block, Document
 from clean.options import Options
@@ -43,6 +43,13 @@ class DomRule:
     words: frozenset[str]
     pairs: frozenset[str]
     soft: bool
+    # Evidence the element must also show: chrome of this kind is mostly links
+    # (menus, related lists) or short (ads, banners, share bars).
+    min_link_density: float
+    max_words: float
+
+    def fits(self, element: ElementStats) -> bool:
+        return element.link_density >= self.min_link_density and element.words <= self.max_words
 
     def matches(self, element: Step) -> str | None:
         """What matched (for the reason), or None."""
@@ -68,6 +75,8 @@ def dom_rules() -> tuple[DomRule, ...]:
             words=frozenset(table.get("words", [])),
             pairs=frozenset(table.get("pairs", [])),
             soft=bool(table.get("soft", False)),
+            min_link_density=float(table.get("min_link_density", 0.0)),
+            max_words=float(table.get("max_words", float("inf"))),
         )
         for name, table in tomllib.loads(text).items()
     )
@@ -79,36 +88,15 @@ def _prose_weight(block: Block) -> float:
     return block.features.get("chars", 0.0) * (1.0 - block.features.get("link_density", 0.0))
 
 
-@dataclass(slots=True)
 class PageShape:
-    """Per element (named by its path): prose it holds; which hold the h1."""
+    """What each element holds, and the page's total prose."""
 
-    prose: dict[str, float]
-    total_prose: float
-    holds_h1: set[str]
+    def __init__(self, doc: Document) -> None:
+        self.elements = element_stats(doc.blocks, _prose_weight)
+        self.total_prose = sum(_prose_weight(b) for b in doc.blocks)
 
-    @classmethod
-    def of(cls, doc: Document) -> PageShape:
-        prose: dict[str, float] = defaultdict(float)
-        holds_h1: set[str] = set()
-        total = 0.0
-        for block in doc.blocks:
-            weight = _prose_weight(block)
-            total += weight
-            parts = steps(block.path)
-            for i in range(len(parts)):
-                prefix = SEPARATOR.join(parts[: i + 1])
-                if weight:
-                    prose[prefix] += weight
-                if block.tag == "h1":
-                    holds_h1.add(prefix)
-        return cls(prose, total, holds_h1)
-
-    def is_wrapper(self, element_path: str) -> bool:
-        return (
-            self.total_prose > 0
-            and self.prose.get(element_path, 0.0) >= WRAPPER_PROSE_SHARE * self.total_prose
-        )
+    def is_wrapper(self, element: ElementStats) -> bool:
+        return self.total_prose > 0 and element.prose >= WRAPPER_PROSE_SHARE * self.total_prose
 
 
 def _in_content(parsed: list[Step], upto: int) -> bool:
@@ -117,39 +105,76 @@ def _in_content(parsed: list[Step], upto: int) -> bool:
     )
 
 
-def find_rule(path: str, shape: PageShape, rules: tuple[DomRule, ...]) -> tuple[DomRule, str, str] | None:
-    """(rule, what matched, the element's step) for the innermost matching ancestor."""
-    parts = steps(path)
-    parsed = [parse_step(p) for p in parts]
-    for i in range(len(parts) - 1, -1, -1):
-        element = parsed[i]
-        if element.tag in ("html", "body"):
-            continue
-        for rule in rules:
-            matched = rule.matches(element)
-            if matched is None:
+@lru_cache(maxsize=16384)
+def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
+    """(rule number, what matched) for every rule that matches this element, in file order."""
+    element = parse_step(step_text)
+    if element.tag in ("html", "body"):
+        return ()
+    found = []
+    for number, rule in enumerate(dom_rules()):
+        matched = rule.matches(element)
+        if matched is not None:
+            found.append((number, matched))
+    return tuple(found)
+
+
+Found = tuple[DomRule, str, str] | None
+
+
+class RuleFinder:
+    """Decides, per element, which rule (if any) removes the blocks inside it."""
+
+    def __init__(self, shape: PageShape, options: Options) -> None:
+        self.shape = shape
+        self.rules = dom_rules()
+        self.enabled = [options.enabled(rule.name) for rule in self.rules]
+        self.decided: dict[str, Found] = {}
+
+    def find(self, path: str) -> Found:
+        """The innermost matching element on the path wins; memoised per element."""
+        # Climb to the nearest element already decided, then decide downwards
+        # (iteratively: pages can be deeper than Python's recursion limit).
+        chain: list[str] = []
+        current = path
+        while current and current not in self.decided:
+            chain.append(current)
+            current = current.rpartition(SEPARATOR)[0]
+        found = self.decided.get(current) if current else None
+        for element_path in reversed(chain):
+            own = self._own(element_path, element_path.rpartition(SEPARATOR)[2])
+            if own is not None:
+                found = own
+            self.decided[element_path] = found
+        return found
+
+    def _own(self, path: str, own: str) -> Found:
+        matches = step_matches(own)
+        if not matches:
+            return None
+        element = self.shape.elements[path]
+        if self.shape.is_wrapper(element):
+            return None  # a wrapper: no rule applies to this element
+        for number, matched in matches:
+            rule = self.rules[number]
+            if not self.enabled[number] or not rule.fits(element):
                 continue
-            element_path = SEPARATOR.join(parts[: i + 1])
-            if shape.is_wrapper(element_path):
-                break  # a wrapper: no rule applies to this element
-            if rule.soft and (element_path in shape.holds_h1 or _in_content(parsed, i)):
+            if rule.soft and (element.holds_h1 or self._in_content(path)):
                 continue
-            return rule, matched, parts[i]
-    return None
+            return rule, matched, own
+        return None
+
+    def _in_content(self, path: str) -> bool:
+        parsed = [parse_step(p) for p in steps(path)]
+        return _in_content(parsed, len(parsed) - 1)
 
 
 def run(doc: Document, options: Options) -> None:
-    rules = tuple(r for r in dom_rules() if options.enabled(r.name))
-    if not rules:
-        return
-    shape = PageShape.of(doc)
-    decided: dict[str, tuple[DomRule, str, str] | None] = {}
+    finder = RuleFinder(PageShape(doc), options)
     for block in doc.blocks:
         if not block.kept or not block.path:
             continue
-        if block.path not in decided:
-            decided[block.path] = find_rule(block.path, shape, rules)
-        found = decided[block.path]
+        found = finder.find(block.path)
         if found is not None:
             rule, matched, element = found
             doc.remove(block, STAGE_NAME, rule.name, f"{rule.reason}: {matched} on {element}")

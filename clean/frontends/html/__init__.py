@@ -10,7 +10,7 @@ from clean.errors import InputError
 from clean.frontends.html.decode import check_text, decode_html
 from clean.frontends.html.metadata import page_metadata
 from clean.frontends.html.segment import segment
-from clean.heuristics import headline_list, main_content
+from clean.heuristics import html_headline_list, main_content
 from clean.model import Document
 from clean.options import Options
 from clean.rules import crumbs, cues, dom
@@ -27,7 +27,7 @@ HTML_STAGES: tuple[Stage, ...] = (
     cues.STAGE,
     crumbs.STAGE,
     main_content.STAGE,
-    headline_list.STAGE,
+    html_headline_list.STAGE,
 )
 
 

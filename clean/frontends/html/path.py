@@ -19,10 +19,11 @@ SEPARATOR = " > "
 MAX_CLASSES = 6
 # Characters that would break the path syntax inside an id or a class.
 _UNSAFE = str.maketrans({c: "_" for c in "#.>[]: =\t\n\r\f"})
-# Splits a class or id into words: "post-header__title" -> post, header, title;
-# "adSlot" -> ad, slot. Words, not substrings, so "head" never reads as "ad".
+# Splits a class or id into words: "post-header__title" -> post, header, title.
+# Words, not substrings, so "head" never reads as "ad". Not at camelCase humps:
+# generated class names ("root__adKqa") would read as "ad"; "adSlot" is the
+# word "adslot".
 _WORD_BREAK = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def safe(value: str) -> str:
@@ -67,7 +68,7 @@ _ATTR = re.compile(r"\[([a-z]+)=([^\]]*)\]")
 
 
 def words_of(name: str) -> list[str]:
-    return [w for w in _WORD_BREAK.split(_CAMEL.sub("-", name).lower()) if w]
+    return [w for w in _WORD_BREAK.split(name.lower()) if w]
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,6 @@ page's visible text, so it is not part of the input view either.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from clean.frontends.html.path import SEPARATOR, step
 from clean.model import Block, Document
@@ -59,136 +58,141 @@ def is_hidden(attributes: dict[str, str | None]) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-@dataclass(slots=True)
 class _Frame:
-    """An open element during the walk."""
+    """An open block-breaking element during the walk (inline elements get none)."""
 
-    tag: str
-    path: str
-    # The group its items share (lists, tables), else -1.
-    group: int = -1
-    # Whether it opens and closes a block (paragraph-level elements, containers).
-    breaks: bool = False
-    is_link: bool = False
-    child_tags: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("tag", "path", "list_group", "item_group", "child_tags")
+
+    def __init__(self, tag: str, path: str, list_group: int, item_group: int) -> None:
+        self.tag = tag
+        self.path = path
+        # The group of the innermost list/table it is in, and the group its
+        # blocks join when it sits in a list item or a table row (else -1).
+        self.list_group = list_group
+        self.item_group = item_group
+        # How many children of each tag it has had so far (for the :N index).
+        self.child_tags: dict[str, int] = {}
 
 
-@dataclass(slots=True)
-class _Builder:
-    doc: Document
-    parts: list[str] = field(default_factory=list)
-    link_chars: int = 0
-    next_group: int = 0
-    pre_depth: int = 0
-    link_depth: int = 0
+# Markers on the walk's stack: leave a block-breaking element, a link, a <pre>.
+_LEAVE_BLOCK, _LEAVE_LINK, _LEAVE_PRE = 1, 2, 3
 
-    def flush(self, frames: list[_Frame]) -> None:
-        """Close the block being built; it belongs to the innermost open block element."""
-        if not self.parts:
+
+def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the <html> element)
+    """Append the blocks of the tree under `root` to `doc`, in document order."""
+    blocks = doc.blocks
+    parts: list[str] = []
+    state = {"link_chars": 0, "links": 0, "next_group": 0}
+    frames: list[_Frame] = [_Frame("#root", "", -1, -1)]
+    link_depth = pre_depth = 0
+
+    def flush() -> None:
+        if not parts:
             return
-        raw = "".join(self.parts)
-        link_chars = self.link_chars
-        self.parts, self.link_chars = [], 0
-        if self.pre_depth:
+        raw = "".join(parts)
+        parts.clear()
+        link_chars, links = state["link_chars"], state["links"]
+        state["link_chars"] = state["links"] = 0
+        if pre_depth:
             text = raw.strip("\n").rstrip()
-        else:
+        elif "\n" in raw:
             text = LINE_SPACES.sub("\n", raw).strip()
+        else:
+            text = raw.strip()
         if not text:
             return
-        owner = next(f for f in reversed(frames) if f.breaks)
-        kind = PARAGRAPH_KINDS.get(owner.tag, "text")
-        group = self._group(frames, owner)
+        owner = frames[-1]
+        if owner.item_group >= 0:
+            group = owner.item_group
+        else:
+            state["next_group"] += 1  # one counter for lists and blocks: never equal to a list's group
+            group = state["next_group"]
         chars = len(text)
-        self.doc.blocks.append(
+        link_chars = min(link_chars, chars)
+        blocks.append(
             Block(
-                index=len(self.doc.blocks),
+                index=len(blocks),
                 text=text,
-                kind=kind,
+                kind=PARAGRAPH_KINDS.get(owner.tag, "text"),
                 group=group,
                 tag=owner.tag,
                 path=owner.path,
                 features={
                     "chars": float(chars),
-                    "link_chars": float(min(link_chars, chars)),
-                    "link_density": min(1.0, link_chars / chars),
+                    "link_chars": float(link_chars),
+                    "link_density": link_chars / chars,
+                    "links": float(links),
                     "depth": float(owner.path.count(SEPARATOR) + 1),
                 },
             )
         )
 
-    def _group(self, frames: list[_Frame], owner: _Frame) -> int:
-        # Items of one list / rows of one table share the list's group.
-        item = next((f for f in reversed(frames) if f.tag in ITEM_TAGS), None)
-        if item is not None:
-            for frame in reversed(frames[: frames.index(item)]):
-                if frame.group >= 0:
-                    return frame.group
-        self.next_group += 1  # one counter for lists and blocks: never equal to a list's group
-        return self.next_group
-
-
-def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the <html> element)
-    builder = _Builder(doc)
-    frames: list[_Frame] = [_Frame("#root", "", breaks=True)]
-    # The walk is iterative (deep pages exceed Python's recursion limit): each
-    # entry is a node to enter, or None meaning "leave the innermost element".
+    # The walk is iterative (deep pages exceed Python's recursion limit): the
+    # stack holds nodes to enter and markers for leaving elements.
     stack: list = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
-        if node is None:
-            frame = frames[-1]
-            if frame.breaks:
-                builder.flush(frames)  # the block being built still belongs to it
-            frames.pop()
-            if frame.tag == "pre":
-                builder.pre_depth -= 1
-            if frame.is_link:
-                builder.link_depth -= 1
+        node = pop()
+        if node.__class__ is int:
+            if node == _LEAVE_BLOCK:
+                flush()
+                frames.pop()
+            elif node == _LEAVE_LINK:
+                link_depth -= 1
+            else:
+                pre_depth -= 1
             continue
         tag = node.tag
         if tag == "-text":
             text = node.text_content
             if text:
-                if not builder.pre_depth:
+                if not pre_depth:
                     text = SPACE_RUN.sub(" ", text)
-                    if text == " " and (not builder.parts or builder.parts[-1].endswith((" ", "\n"))):
+                    if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
                         continue
-                builder.parts.append(text)
-                if builder.link_depth:
-                    builder.link_chars += len(text.strip())
+                parts.append(text)
+                if link_depth:
+                    state["link_chars"] += len(text.strip())
             continue
         if tag in NEVER_CONTENT or tag is None:
             continue
         if tag == "br":
-            builder.parts.append("\n")
+            parts.append("\n")
             continue
         attributes = node.attributes
-        if is_hidden(attributes):
+        if attributes and is_hidden(attributes):
             continue
-        parent = frames[-1]
-        nth = parent.child_tags.get(tag, 0) + 1
-        parent.child_tags[tag] = nth
-        breaks = tag in PARAGRAPH_KINDS or tag in CONTAINERS or "-" in tag
-        if breaks:
-            builder.flush(frames)
-        path = step(tag, attributes, nth)
-        frame = _Frame(tag, f"{parent.path}{SEPARATOR}{path}" if parent.path else path, breaks=breaks)
-        if tag in GROUPING:
-            builder.next_group += 1
-            frame.group = builder.next_group
-        if tag == "a":
-            frame.is_link = True
-            builder.link_depth += 1
         if tag == "pre":
-            builder.pre_depth += 1
-        if tag in CELL_TAGS and builder.parts:
-            builder.parts.append(" ")
-        frames.append(frame)
-        stack.append(None)
+            flush()
+            pre_depth += 1
+            push(_LEAVE_PRE)  # below the block's marker: the block is flushed as <pre> first
+        if tag in PARAGRAPH_KINDS or tag in CONTAINERS or "-" in tag:
+            flush()
+            parent = frames[-1]
+            nth = parent.child_tags.get(tag, 0) + 1
+            parent.child_tags[tag] = nth
+            own = step(tag, attributes, nth)
+            list_group = parent.list_group
+            if tag in GROUPING:
+                state["next_group"] += 1
+                list_group = state["next_group"]
+            item_group = parent.list_group if tag in ITEM_TAGS else parent.item_group
+            frames.append(
+                _Frame(tag, f"{parent.path}{SEPARATOR}{own}" if parent.path else own, list_group, item_group)
+            )
+            push(_LEAVE_BLOCK)
+        elif tag == "a":
+            link_depth += 1
+            state["links"] += 1
+            push(_LEAVE_LINK)
+        elif tag in CELL_TAGS and parts:
+            parts.append(" ")
         children = []
         child = node.child
         while child is not None:
             children.append(child)
             child = child.next
-        stack.extend(reversed(children))
-    builder.flush(frames)
+        if children:
+            children.reverse()
+            stack.extend(children)
+    flush()
