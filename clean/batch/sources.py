@@ -72,6 +72,11 @@ def input_format(path: str) -> str:
         return "dir"
     if not os.path.exists(path):
         raise InputSpecError(f"{path}: no such file or directory")
+    return format_by_name(path)
+
+
+def format_by_name(path: str) -> str:
+    """'jsonl', 'warc' or 'page' from the file name alone (also for paths on a cluster's storage)."""
     name = _strip_compression(path.lower())
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"

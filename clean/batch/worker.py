@@ -13,6 +13,7 @@ import time
 from clean.batch.records import InputRecord, RecordStats, output_line
 from clean.errors import CleanError
 from clean.options import Options
+from clean.result import Result
 
 
 def _clean(record: InputRecord, options: Options):
@@ -23,18 +24,23 @@ def _clean(record: InputRecord, options: Options):
     return pipeline.clean_text(record.content, options, url=record.url)  # type: ignore[arg-type]
 
 
+def clean_to_result(record: InputRecord, options: Options) -> tuple[Result | None, tuple[str, str] | None]:
+    """(result, None) or (None, (error kind, message)); never raises."""
+    if record.error is not None:
+        return None, record.error
+    try:
+        return _clean(record, options), None
+    except CleanError as failure:
+        return None, (failure.kind, str(failure))
+    except RecursionError:
+        return None, ("too-deep", "the page is nested too deeply to process")
+    except Exception as failure:  # a bug must cost one record, not the batch
+        return None, ("internal", f"{type(failure).__name__}: {failure}")
+
+
 def clean_record(record: InputRecord, options: Options) -> tuple[str, RecordStats]:
     started = time.perf_counter()
-    error = record.error
-    if error is None:
-        try:
-            result = _clean(record, options)
-        except CleanError as failure:
-            error = (failure.kind, str(failure))
-        except RecursionError:
-            error = ("too-deep", "the page is nested too deeply to process")
-        except Exception as failure:  # a bug must cost one record, not the batch
-            error = ("internal", f"{type(failure).__name__}: {failure}")
+    result, error = clean_to_result(record, options)
     seconds = time.perf_counter() - started
     if error is not None:
         line = output_line(record, error=error)

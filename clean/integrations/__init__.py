@@ -1,0 +1,1 @@
+"""Integrations: Spark (spark.py) and other frameworks that call the pipeline."""
