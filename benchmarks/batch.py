@@ -1,0 +1,236 @@
+"""Batch throughput: records per second on 1 and 2 processes, JSONL and WARC, and Spark local mode.
+
+    python -m benchmarks.batch                    # build the corpus if needed, run everything
+    python -m benchmarks.batch --records 2000 --no-spark
+
+The corpus is the WCXB development pages cycled to `--records` records (each
+copy of a page gets its own host, `copyN.<host>`, so the site-template pass
+sees the same number of pages per host as in WCXB, not duplicates), written
+as JSONL.gz and WARC.gz into benchmarks/.cache/batch/ (not committed).
+
+Each run is a fresh `clean batch` process (or a Spark job), timed from start
+to end, so figures include reading, decompression, the pool and writing.
+Peak memory is the largest sum of resident memory of the run's whole process
+tree, sampled every 0.2 s. Results go to benchmarks/results/batch.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WCXB = REPO.parent / "shared" / "data" / "wcxb"
+CACHE = REPO / "benchmarks" / ".cache" / "batch"
+RESULTS = REPO / "benchmarks" / "results" / "batch.json"
+
+
+def wcxb_pages() -> list[tuple[str, str, bytes]]:
+    pages = []
+    for truth_path in sorted((WCXB / "dev" / "ground-truth").glob("*.json")):
+        page_id = truth_path.stem
+        url = json.loads(truth_path.read_text()).get("url") or f"https://unknown.example/{page_id}"
+        html = gzip.decompress((WCXB / "dev" / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append((page_id, url, html))
+    return pages
+
+
+def copy_url(url: str, copy: int) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://copy{copy}.{rest}" if copy else url
+
+
+def build_corpus(records: int) -> tuple[Path, Path]:
+    jsonl, warc = CACHE / f"wcxb-{records}.jsonl.gz", CACHE / f"wcxb-{records}.warc.gz"
+    if jsonl.exists() and warc.exists():
+        return jsonl, warc
+    from fastwarc.warc import WarcRecord, WarcRecordType
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    pages = wcxb_pages()
+    with gzip.open(jsonl, "wt", encoding="utf-8", compresslevel=3) as out_jsonl, open(warc, "wb") as out_warc:
+        for number in range(records):
+            page_id, url, html = pages[number % len(pages)]
+            copy = number // len(pages)
+            record_id, record_url = f"{page_id}-{copy}", copy_url(url, copy)
+            text = html.decode("utf-8", errors="replace")
+            out_jsonl.write(json.dumps({"id": record_id, "url": record_url, "html": text}) + "\n")
+            record = WarcRecord()
+            record.init_headers(WarcRecordType.response)
+            record.headers["WARC-Record-ID"] = f"<urn:uuid:{number:08d}-0000-0000-0000-{int(page_id):012d}>"
+            record.headers["WARC-Target-URI"] = record_url
+            record.headers["WARC-Date"] = "2025-01-01T00:00:00Z"
+            record.headers["Content-Type"] = "application/http; msgtype=response"
+            http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            record.set_bytes_content(http + html)
+            # One gzip member per record, as crawlers write WARC.gz.
+            buffer = _BytesSink()
+            record.write(buffer)
+            out_warc.write(gzip.compress(buffer.data, compresslevel=3))
+    return jsonl, warc
+
+
+class _BytesSink:
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, chunk: bytes) -> int:
+        self.data += bytes(chunk)
+        return len(chunk)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(child) for child in handle.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def timed(command: list[str]) -> dict:
+    """Run a command; its wall time and the peak RSS of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.2):
+            peak = max(peak, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    stop.set()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1)}
+
+
+def run_batch(source: Path, jobs: int, records: int, templates: bool) -> dict:
+    output = CACHE / "out" / f"{source.name}.j{jobs}{'' if templates else '.nt'}.jsonl"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "clean.batch.cli",
+        str(source),
+        "-o",
+        str(output),
+        "--jobs",
+        str(jobs),
+        "--restart",
+        "--quiet",
+    ]
+    if not templates:
+        command.append("--no-site-templates")
+    figures = timed(command)
+    summary = json.loads(Path(f"{output}.summary.json").read_text())
+    assert summary["records_out"] == records, summary
+    template = summary["removals_per_rule"].get("site-template", {})
+    figures.update(
+        records_per_second=round(records / figures["seconds"], 1),
+        failed=summary["records_failed"],
+        site_template_removals=template.get("count", 0),
+    )
+    return figures
+
+
+def run_spark(source: Path, cores: int, records: int) -> dict:
+    output = CACHE / "out" / f"{source.name}.spark{cores}.parquet"
+    command = [
+        sys.executable,
+        "-m",
+        "clean.integrations.spark",
+        str(source),
+        "-o",
+        str(output),
+        "--master",
+        f"local[{cores}]",
+        "--mode",
+        "overwrite",
+        # A .gz file is one Spark partition; spread its records over the cores.
+        "--partitions",
+        str(4 * cores),
+    ]
+    figures = timed(command)
+    figures["records_per_second"] = round(records / figures["seconds"], 1)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.batch", description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--jobs", default="1,2", help="comma-separated process counts (default: 1,2)")
+    parser.add_argument("--formats", default="jsonl,warc")
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument(
+        "--no-templates-run",
+        action="store_true",
+        help="skip the extra run that includes the site-template pass",
+    )
+    args = parser.parse_args(argv)
+    jobs = [int(j) for j in args.jobs.split(",")]
+    jsonl, warc = build_corpus(args.records)
+    sources = {"jsonl": jsonl, "warc": warc}
+    results: dict = {
+        "records": args.records,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "corpus_bytes": {name: path.stat().st_size for name, path in sources.items()},
+        "batch": {},
+    }
+    for name in args.formats.split(","):
+        for count in jobs:
+            key = f"{name} jobs={count} (no site templates)"
+            results["batch"][key] = run_batch(sources[name], count, args.records, templates=False)
+            print(key, results["batch"][key], flush=True)
+        if len(jobs) >= 2:
+            first, last = (
+                results["batch"][f"{name} jobs={jobs[0]} (no site templates)"],
+                results["batch"][f"{name} jobs={jobs[-1]} (no site templates)"],
+            )
+            results["batch"][f"{name} scaling {jobs[-1]}/{jobs[0]}"] = round(
+                last["records_per_second"] / first["records_per_second"], 2
+            )
+    if not args.no_templates_run:
+        key = f"jsonl jobs={jobs[-1]} (with site templates: two passes)"
+        results["batch"][key] = run_batch(jsonl, jobs[-1], args.records, templates=True)
+        print(key, results["batch"][key], flush=True)
+    if not args.no_spark:
+        results["spark"] = {}
+        for count in jobs:
+            key = f"jsonl local[{count}]"
+            results["spark"][key] = run_spark(jsonl, count, args.records)
+            print("spark", key, results["spark"][key], flush=True)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
