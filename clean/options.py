@@ -33,8 +33,19 @@ class Options:
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5
 
-    # Limits that keep a hostile document from taking the batch down.
+    # Limits that keep a hostile document from taking the batch down (see
+    # clean/limits.py and docs/limits.md). Each is per document; 0 switches it off.
+    # Bytes of one input, after decompression (the largest real pages are ~5 MB).
     max_input_bytes: int = 50 * 1024 * 1024
+    # Compressed input may inflate this many times at most; more is a gzip bomb.
+    max_compression_ratio: float = 200.0
+    # Seconds one document may take (enforced by SIGALRM in a process's main
+    # thread, between stages elsewhere).
+    max_seconds: float = 30.0
+    # Block elements nested deeper than this (real pages: under 60), and
+    # elements in all (real pages: under 20,000), make the page an InputError.
+    max_dom_depth: int = 256
+    max_dom_nodes: int = 200_000
 
     # Site templates (batch mode): a block is template when it recurs on at
     # least this many pages of one host...

@@ -11,9 +11,11 @@ without the blocks the whole site repeats.
 
 from __future__ import annotations
 
+from clean import limits
 from clean.errors import InputError
 from clean.frontends.text import segment_text
 from clean.heuristics import headline_list, page_edges, site_template
+from clean.limits import Deadline
 from clean.metadata import find_text_title
 from clean.model import Document
 from clean.options import Options
@@ -34,23 +36,34 @@ def html_stages() -> tuple[Stage, ...]:
     return (site_template.STAGE, *HTML_STAGES)
 
 
-def run_stages(doc: Document, stages: tuple[Stage, ...], options: Options) -> Document:
+def run_stages(
+    doc: Document, stages: tuple[Stage, ...], options: Options, deadline: Deadline | None = None
+) -> Document:
     for stage in stages:
         if doc.kind in stage.kinds and options.enabled(stage.name):
             stage.run(doc, options)
+            if deadline is not None:
+                deadline.check(stage.name)
     return doc
+
+
+# Both entry points run inside a time budget (Options.max_seconds, clean/limits.py).
 
 
 def clean_text(text: str, options: Options, url: str | None = None) -> Result:
     if not isinstance(text, str):
         raise InputError(f"clean_text expects str, got {type(text).__name__}")
-    doc = run_stages(segment_text(text, url), TEXT_STAGES, options)
-    find_text_title(doc)
-    return Result.from_document(doc, options)
+    text = limits.text_input(text, options)
+    with limits.time_budget(options.max_seconds) as deadline:
+        doc = run_stages(segment_text(text, url), TEXT_STAGES, options, deadline)
+        find_text_title(doc)
+        return Result.from_document(doc, options)
 
 
 def clean_html(html: str | bytes, url: str | None, options: Options) -> Result:
     from clean.frontends.html import parse_document
 
-    doc = parse_document(html, url, options)
-    return Result.from_document(run_stages(doc, html_stages(), options), options)
+    with limits.time_budget(options.max_seconds) as deadline:
+        doc = parse_document(html, url, options)
+        deadline.check("parse")
+        return Result.from_document(run_stages(doc, html_stages(), options, deadline), options)

@@ -11,6 +11,7 @@ from clean.frontends.html.decode import check_text, decode_html
 from clean.frontends.html.metadata import page_metadata
 from clean.frontends.html.segment import segment
 from clean.heuristics import html_headline_list, main_content
+from clean.limits import check_markup, check_size
 from clean.model import Document
 from clean.options import Options
 from clean.rules import crumbs, cues, dom
@@ -37,10 +38,10 @@ def _text_of(html: str | bytes, options: Options) -> str:
     size = len(html)
     if isinstance(html, str) and size * 4 > options.max_input_bytes:
         size = len(html.encode("utf-8", "surrogatepass"))  # exact only when it could matter
-    if size > options.max_input_bytes:
-        raise InputError(f"the input is {size:,} bytes, over the limit of {options.max_input_bytes:,}")
+    check_size(size, options)
     text = decode_html(bytes(html)) if not isinstance(html, str) else html
     check_text(text)
+    check_markup(text, options)  # before the parser: it cannot be interrupted
     return text
 
 

@@ -1,0 +1,419 @@
+"""Limits and guards: one hostile document must cost one error record, never the process.
+
+Every limit is an `Options` field (0 switches it off) and every breach is an
+`InputError` subclass whose `kind` names it (docs/limits.md lists them):
+
+- size: `check_size`, `text_input` (max_input_bytes) and, for compressed
+  input, `decompress` / `read_bounded`, which stop inflating at the size
+  limit and tell a gzip bomb (max_compression_ratio) from a large file;
+- markup: `check_markup` looks at the HTML before it is parsed, because the
+  parser is C code that nothing can interrupt and that is quadratic in the
+  nesting of block elements (100,000 nested <div>s take minutes); it
+  rejects pages nested deeper than max_dom_depth or with more than
+  max_dom_nodes elements, in one pass at regex speed;
+- time: `time_budget(seconds)` bounds the Python part of cleaning one
+  document (max_seconds): SIGALRM in a process's main thread, where the
+  batch runner's workers run; elsewhere (threads, platforms without
+  SIGALRM) a deadline the pipeline checks between stages. `hard_deadline`
+  is the backstop for a process that may die (a batch worker): it ends the
+  process if a call into C never returns.
+
+Nothing here keeps state between documents: the signal handler is installed
+for one call and put back afterwards.
+"""
+
+from __future__ import annotations
+
+import bz2
+import faulthandler
+import lzma
+import re
+import signal
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import accumulate
+from operator import sub
+from typing import IO
+
+from clean.errors import (
+    CorruptInputError,
+    DecompressionBombError,
+    DocumentTimeout,
+    TooDeepError,
+    TooLargeError,
+    TruncatedInputError,
+)
+from clean.options import Options
+
+# Ratios are judged only past this much output: a small page of repeated
+# markup compresses 100:1 and is no bomb.
+RATIO_FLOOR_BYTES = 1024 * 1024
+CHUNK_BYTES = 256 * 1024
+
+
+# --- size --------------------------------------------------------------------------------
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,} bytes"
+
+
+def check_size(size: int, options: Options, what: str = "the input") -> None:
+    limit = options.max_input_bytes
+    if limit and size > limit:
+        raise TooLargeError(
+            f"{what} is {_bytes(size)}, over the limit of {_bytes(limit)} (option max_input_bytes)"
+        )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_input(text: str, options: Options) -> str:
+    """The text, checked for size, with lone surrogates made U+FFFD.
+
+    A Python str can hold surrogate code points (from JSON "\\ud800" escapes,
+    or bytes decoded with surrogateescape) that no UTF-8 writer accepts; left
+    in, they would make the result unwritable far from their cause.
+    """
+    # A str takes at most 4 UTF-8 bytes per character: measure exactly only when it can matter.
+    if options.max_input_bytes and len(text) * 4 > options.max_input_bytes:
+        check_size(len(text.encode("utf-8", "surrogatepass")), options)
+    if not text.isascii() and _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+# --- decompression -----------------------------------------------------------------------
+
+GZIP_MAGIC, BZIP2_MAGIC, XZ_MAGIC, ZSTD_MAGIC = b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd"
+
+
+def compression_of(data: bytes) -> str | None:
+    """'gzip', 'bzip2', 'xz', 'zstd' from the magic number, or None."""
+    for magic, name in ((GZIP_MAGIC, "gzip"), (BZIP2_MAGIC, "bzip2"), (XZ_MAGIC, "xz"), (ZSTD_MAGIC, "zstd")):
+        if data.startswith(magic):
+            return name
+    return None
+
+
+class _Budget:
+    """Counts inflated bytes against the size limit and the ratio limit."""
+
+    def __init__(self, options: Options, what: str) -> None:
+        self.limit = options.max_input_bytes
+        self.ratio = options.max_compression_ratio
+        self.what = what
+        self.out = 0
+
+    def add(self, produced: int, consumed: int) -> None:
+        self.out += produced
+        if self.ratio and self.out > RATIO_FLOOR_BYTES and self.out > self.ratio * max(consumed, 1):
+            raise DecompressionBombError(
+                f"{self.what} inflates more than {self.ratio:g} times (over {_bytes(self.out)} from "
+                f"{_bytes(consumed)}): a decompression bomb (option max_compression_ratio)"
+            )
+        if self.limit and self.out > self.limit:
+            raise TooLargeError(
+                f"{self.what} inflates to more than {_bytes(self.limit)}, the limit "
+                "(option max_input_bytes)"
+            )
+
+
+def _inflate_zlib(data: bytes, budget: _Budget) -> bytes:
+    # wbits 47: zlib or gzip header, detected. Concatenated gzip members are one stream.
+    pieces: list[bytes] = []
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(47)
+        pending = rest
+        while not inflater.eof:
+            # With all input taken, zlib may still hold output: call again with none.
+            piece = inflater.decompress(pending, CHUNK_BYTES)
+            if not piece and not inflater.unconsumed_tail and not inflater.eof:
+                raise TruncatedInputError(f"{budget.what} ends in the middle of its compressed data")
+            pending = inflater.unconsumed_tail
+            pieces.append(piece)
+            budget.add(len(piece), len(data) - len(pending) - len(inflater.unused_data))
+        rest = inflater.unused_data
+        if rest.strip(b"\0") == b"":  # padding after the last member
+            break
+    return b"".join(pieces)
+
+
+def _inflate_with(decompressor, data: bytes, budget: _Budget) -> bytes:
+    # bz2 and lzma decompressors take max_length and keep the rest of the input.
+    pieces: list[bytes] = []
+    feed = data
+    while True:
+        piece = decompressor.decompress(feed, CHUNK_BYTES)
+        feed = b""
+        pieces.append(piece)
+        budget.add(len(piece), len(data))
+        if decompressor.eof:
+            return b"".join(pieces)
+        if not piece and decompressor.needs_input:
+            raise TruncatedInputError(f"{budget.what} ends in the middle of its compressed data")
+
+
+def _inflate_zstd(data: bytes, budget: _Budget) -> bytes:
+    import io
+
+    import zstandard  # lazily, and only for zstd input
+
+    pieces: list[bytes] = []
+    with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as reader:
+        while piece := reader.read(CHUNK_BYTES):
+            pieces.append(piece)
+            budget.add(len(piece), len(data))
+    return b"".join(pieces)
+
+
+def decompress(data: bytes, options: Options, what: str = "the input") -> bytes:
+    """Inflate gzip, zlib, bzip2, xz or zstd data within the limits; other data is returned as it is.
+
+    Raises DecompressionBombError (kind "decompression-bomb") when the output
+    outgrows max_compression_ratio times the input, TooLargeError when it
+    outgrows max_input_bytes, TruncatedInputError / CorruptInputError when
+    the stream ends early or is broken.
+    """
+    kind = compression_of(data)
+    if kind is None:
+        return data
+    budget = _Budget(options, what)
+    try:
+        if kind == "gzip":
+            return _inflate_zlib(data, budget)
+        if kind == "bzip2":
+            return _inflate_with(bz2.BZ2Decompressor(), data, budget)
+        if kind == "xz":
+            return _inflate_with(lzma.LZMADecompressor(), data, budget)
+        return _inflate_zstd(data, budget)
+    except (zlib.error, OSError, lzma.LZMAError, ValueError, EOFError) as error:
+        if isinstance(error, TooLargeError | DecompressionBombError | TruncatedInputError):
+            raise
+        raise CorruptInputError(f"{what} is not valid {kind} data: {error}") from None
+
+
+def read_bounded(
+    handle: IO[bytes], options: Options, *, compressed_size: int | None = None, what: str = "the input"
+) -> bytes:
+    """Read a (possibly decompressing) file object to its end within the limits.
+
+    For a handle that inflates as it reads (gzip.open, zstd), pass the size on
+    disk as `compressed_size`; a gzip handle's own position in the file is
+    used when it has one. With either, a bomb is told from a big file by its
+    ratio. A stream that ends early raises TruncatedInputError, a broken one
+    CorruptInputError.
+    """
+    budget = _Budget(options, what)
+    raw = getattr(handle, "fileobj", None)  # gzip.GzipFile: the compressed file underneath
+    position = raw.tell if raw is not None and hasattr(raw, "tell") else None
+    pieces: list[bytes] = []
+    try:
+        while piece := handle.read(CHUNK_BYTES):
+            pieces.append(piece)
+            if position is not None:
+                budget.add(len(piece), position())
+            elif compressed_size is not None:
+                budget.add(len(piece), compressed_size)
+            else:
+                check_size(budget.out + len(piece), options, what)
+                budget.out += len(piece)
+    except EOFError as error:
+        raise TruncatedInputError(f"{what} ends in the middle of its compressed data ({error})") from None
+    except (zlib.error, lzma.LZMAError) as error:
+        raise CorruptInputError(f"{what} has broken compressed data: {error}") from None
+    except OSError as error:
+        if type(error).__name__ in ("BadGzipFile", "ZstdError"):
+            raise CorruptInputError(f"{what} has broken compressed data: {error}") from None
+        raise
+    return b"".join(pieces)
+
+
+def iter_lines(handle: IO[bytes], options: Options) -> Iterator[bytes | TooLargeError]:
+    """The lines of a binary stream, each at most max_input_bytes long.
+
+    A longer line is skipped to its end without being held in memory, and
+    yields a TooLargeError in its place so that the caller can make it an
+    error record: the line count, and so every later record, stays right.
+    """
+    limit = options.max_input_bytes or sys.maxsize
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        skipped = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(CHUNK_BYTES)
+            skipped += len(line)
+        yield TooLargeError(
+            f"the line is {_bytes(skipped)}, over the limit of {_bytes(limit)} "
+            "(option max_input_bytes)"
+        )
+
+
+# --- markup ------------------------------------------------------------------------------
+
+# The elements whose start tag makes an HTML parser search the stack of open
+# elements (they close an open <p>): nested without end, they make parsing
+# quadratic. Inline elements nest cheaply and are left to the DOM walk.
+_BLOCK_NAMES = (
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+    "form header hgroup h1 h2 h3 h4 h5 h6 listing main menu nav ol pre search section summary table ul"
+).split()
+
+
+def _case_insensitive_trie(words: list[str]) -> str:
+    """One regex for the words, branching letter by letter: a few times faster than re.I alternation."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                branches.append("")
+                continue
+            head = f"[{char}{char.upper()}]" if char.isalpha() else re.escape(char)
+            branches.append(head + emit(child))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+# "<" or "</" before a block element's name; group 1 is "/" for an end tag.
+_BLOCK_TAG = re.compile(r"<(/?)" + _case_insensitive_trie(_BLOCK_NAMES) + r"(?=[\s/>])")
+_START_TAG = re.compile(r"<[A-Za-z]")
+_DEPTH_STEP = {"": 1, "/": -1}
+
+
+def block_nesting(html: str) -> int:
+    """How deep the page's block elements nest, from its tags alone.
+
+    An end tag closes one level, never below zero, whatever its name (a
+    stray </div> in a page that opened none changes nothing). Tags inside
+    scripts and comments count too: an over-estimate for odd pages, never an
+    under-estimate of what the parser will build from these tags.
+    """
+    steps = map(_DEPTH_STEP.__getitem__, _BLOCK_TAG.findall(html))
+    # Depth with a floor at zero is the running sum minus its running minimum.
+    sums = list(accumulate(steps, initial=0))
+    return max(map(sub, sums, accumulate(sums, min)))
+
+
+def check_markup(html: str, options: Options) -> None:
+    """Raise TooDeepError / TooLargeError for a page the parser or the DOM walk cannot afford."""
+    if options.max_dom_nodes and html.count("<") > options.max_dom_nodes:
+        elements = len(_START_TAG.findall(html))
+        if elements > options.max_dom_nodes:
+            raise TooLargeError(
+                f"the page has {elements:,} elements, over the limit of {options.max_dom_nodes:,} "
+                "(option max_dom_nodes)"
+            )
+    if options.max_dom_depth and html.count("<") > options.max_dom_depth:
+        depth = block_nesting(html)
+        if depth > options.max_dom_depth:
+            raise TooDeepError(
+                f"the page nests block elements {depth:,} deep, over the limit of {options.max_dom_depth:,} "
+                "(option max_dom_depth)"
+            )
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+class _Alarm(BaseException):
+    """Raised by the SIGALRM handler.
+
+    A BaseException, so that no `except Exception` (or `except ValueError`)
+    inside a stage can swallow it; `time_budget` turns it into a
+    DocumentTimeout at its boundary.
+    """
+
+
+class Deadline:
+    """The cooperative half of a time budget: checked between stages."""
+
+    __slots__ = ("seconds", "ends")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds if seconds > 0 else float("inf")
+
+    def check(self, where: str = "") -> None:
+        if time.monotonic() > self.ends:
+            raise _timeout(self.seconds, where)
+
+
+def _timeout(seconds: float, where: str = "") -> DocumentTimeout:
+    at = f" (in {where})" if where else ""
+    return DocumentTimeout(f"cleaning took longer than {seconds:g} s{at} (option max_seconds)")
+
+
+def _raise_alarm(signum, frame) -> None:
+    raise _Alarm
+
+
+def _can_use_alarm() -> bool:
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return False
+    # Never take SIGALRM from a program that uses it, nor nest inside a budget already running.
+    if signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
+        return False
+    return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[Deadline]:
+    """Bound the time of the enclosed block; DocumentTimeout (kind "timeout") when it runs over.
+
+    In a process's main thread the block is interrupted by SIGALRM wherever
+    it is in Python code (C code, such as the HTML parser, finishes its call
+    first). Elsewhere the yielded Deadline must be checked by the block.
+    """
+    deadline = Deadline(seconds)
+    if seconds <= 0 or not _can_use_alarm():
+        yield deadline
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield deadline
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Alarm:
+        raise _timeout(seconds) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def hard_deadline(seconds: float) -> Iterator[None]:
+    """End the whole process if the block has not finished after `seconds`.
+
+    For batch worker processes only: a watchdog thread (faulthandler) dumps
+    the stacks to stderr and exits, even while the main thread is stuck in C
+    code, and the batch records the document as a worker crash. Never use it
+    in a process that must survive.
+    """
+    if seconds <= 0:
+        yield
+        return
+    faulthandler.dump_traceback_later(seconds, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
