@@ -193,9 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default="1,2", help="comma-separated process counts (default: 1,2)")
     parser.add_argument("--formats", default="jsonl,warc")
     parser.add_argument("--no-spark", action="store_true")
-    parser.add_argument("--spark-records", type=int, default=2000,
-                        help="records for the Spark runs (default 2000: Spark's startup and per-row "
-                        "Arrow hops make 10,000 take too long on a 2-core machine)")
+    parser.add_argument(
+        "--spark-records",
+        type=int,
+        default=2000,
+        help="records for the Spark runs (default 2000: Spark's startup and per-row "
+        "Arrow hops make 10,000 take too long on a 2-core machine)",
+    )
     parser.add_argument(
         "--no-templates-run",
         action="store_true",
