@@ -159,6 +159,8 @@ def test_cli_runs_and_prints_a_summary_table(tmp_path, capsys):
     assert "records in" in err and "removals per rule" in err
     assert len(read_jsonl(out)) == jsonl_record_lines()
     # A second run of a finished job does nothing and says so.
-    assert batch_main([str(MIXED), "-o", str(out), "--jobs", "1", "--no-site-templates", "--quiet"]) == 0
+    assert batch_main([str(MIXED), "-o", str(out), "--jobs", "1", "--no-site-templates"]) == 0
     assert "already complete" in capsys.readouterr().err
+    assert batch_main([str(MIXED), "-o", str(out), "--jobs", "1", "--no-site-templates", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: nothing but errors
     assert batch_main([str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.jsonl")]) == 2

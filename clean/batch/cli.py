@@ -6,6 +6,7 @@ The lead's `clean` command dispatches `clean batch ...` here (main(argv)).
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="always show the progress bar")
     progress.add_argument("--quiet", dest="progress", action="store_false",
-                          help="no progress bar and no summary table")
+                          help="no progress bar, notes or summary table (errors still show)")
     return parser
 
 
@@ -96,7 +97,7 @@ def main(argv: list[str]) -> int:
         progress=args.progress,
     )
     try:
-        summary = run_batch(config)
+        summary = run_batch(config, log=io.StringIO() if args.progress is False else sys.stderr)
     except (InputSpecError, BatchError) as error:
         print(f"clean batch: error: {error}", file=sys.stderr)
         return 2

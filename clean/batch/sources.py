@@ -34,6 +34,9 @@ WARC_SUFFIXES = (".warc",)
 COMPRESSED = (".gz", ".zst")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTML_START = (b"<!doctype html", b"<html", b"<?xml")
+# A page file larger than this (after decompression) is an error record; the
+# pipeline's own limit (Options.max_input_bytes) is the same by default.
+MAX_PAGE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +143,13 @@ def page_record(path: Path, record_id: str) -> InputRecord:
     record = InputRecord(id=record_id, kind=kind, metadata={"source": str(path)})  # type: ignore[arg-type]
     try:
         with open_binary(str(path)) as handle:
-            data = handle.read()
+            # One byte over the limit is enough to know; a gzip bomb is never inflated whole.
+            data = handle.read(MAX_PAGE_BYTES + 1)
     except (OSError, EOFError) as error:
         record.error = ("read", f"cannot read {path}: {error}")
+        return record
+    if len(data) > MAX_PAGE_BYTES:
+        record.error = ("too-large", f"{path} is over {MAX_PAGE_BYTES:,} bytes (decompressed)")
         return record
     if kind == "html" or looks_like_html(data):
         record.kind, record.content = "html", data
