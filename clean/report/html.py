@@ -212,7 +212,8 @@ def _metadata(result: Result) -> str:
     doc = result.document
     rows: list[tuple[str, str]] = []
     if doc.url:
-        rows.append(("url", doc.url))
+        # The URL the caller gave; the page's own (canonical) URL, if any, is "url" below.
+        rows.append(("source url", doc.url))
     rows.append(("input", doc.kind))
     rows += [(key, str(value)) for key, value in sorted(result.metadata.items()) if value]
     changed = _changed_options(result.options)
@@ -223,7 +224,7 @@ def _metadata(result: Result) -> str:
 
 
 def _maybe_link(key: str, value: str) -> str:
-    if key == "url" and value.startswith(("http://", "https://")):
+    if key in ("url", "source url") and value.startswith(("http://", "https://")):
         return f'<a href="{escape(value)}" rel="noreferrer noopener">{escape(value)}</a>'
     return escape(value)
 
