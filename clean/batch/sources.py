@@ -265,12 +265,21 @@ def warc_page(record: Any, payload: bytes) -> InputRecord:
     return page
 
 
+def open_any(path: str) -> IO[bytes]:
+    """A local file, or a URL-like path (s3://, hdfs://, ...) through fsspec when it is installed."""
+    if "://" in path and not path.startswith("file://"):
+        import fsspec  # only on clusters: pip install fsspec and the filesystem's package (s3fs, ...)
+
+        return fsspec.open(path, "rb").open()
+    return open(path.removeprefix("file://"), "rb")
+
+
 def iter_warc(path: str, stats: SourceStats) -> Iterator[InputRecord]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType  # lazily: only for WARC inputs
 
     position = 0
     try:
-        with open(path, "rb") as handle:
+        with open_any(path) as handle:
             for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
                 position = record.stream_pos
                 content_type = (record.http_content_type or "").lower()
