@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from clean.errors import InputError
+from clean.errors import BinaryInputError, UndecodableError
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -62,23 +62,65 @@ def _detect(data: bytes) -> str:
 
     best = from_bytes(data[:200_000]).best()
     if best is None:
-        raise InputError("cannot decode the input: no charset declared and detection found none")
+        raise UndecodableError("cannot decode the input: no charset declared and detection found none")
     return data.decode(best.encoding, errors="replace")
+
+
+# Code pages of one byte per character: any byte string decodes, so decoding
+# succeeding proves nothing.
+SINGLE_BYTE = re.compile(r"^(?:cp12[5-9]\d|iso8859-\d+|koi8-[ru]|mac-[a-z]+|cp[89]\d\d|cp4\d\d|tis-620)$")
+
+
+def _strict_utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the NULs of ASCII markup sit in every other byte."""
+    sample = data[: SNIFF_BYTES - SNIFF_BYTES % 2]
+    half = len(sample) // 2
+    if half < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken sequences (a page cut mid-character, a stray byte), as UTF-8.
+
+    When most non-ASCII characters decode as UTF-8 the page is UTF-8 and the
+    rest is damage; a legacy code page almost never forms valid sequences.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return text if valid > broken else None
 
 
 def decode_html(data: bytes) -> str:
     """The page's text; raises InputError for input that is not text."""
     if data.startswith(BINARY_MAGIC):
-        raise InputError("the input looks like a binary file (PDF, image, archive, ...), not HTML")
+        raise BinaryInputError("the input looks like a binary file (PDF, image, archive, ...), not HTML")
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
+    if (utf16 := _utf16_without_bom(data)) is not None:
+        return data.decode(utf16, errors="replace")
     if b"\x00" in data[:SNIFF_BYTES]:
-        raise InputError("the input contains NUL bytes: it is binary, not HTML")
+        raise BinaryInputError("the input contains NUL bytes: it is binary, not HTML")
     charset = declared_charset(data)
     # A page that says UTF-16 but reached here has no BOM and no NULs: the
     # declaration is wrong (it was transcoded); fall through to UTF-8.
     if charset and not charset.startswith("utf-16") and not charset.startswith("utf-32"):
+        if SINGLE_BYTE.match(charset) and not data.isascii() and (utf8 := _strict_utf8(data)) is not None:
+            return utf8  # valid UTF-8 beyond ASCII is no accident: the declaration is stale
         try:
             return data.decode(charset)
         except UnicodeDecodeError:
@@ -86,11 +128,11 @@ def decode_html(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return _detect(data)
+        return _damaged_utf8(data) or _detect(data)
 
 
 def check_text(text: str) -> None:
     """Raise InputError when decoded text is clearly binary."""
     sample = text[:SNIFF_BYTES]
     if sample and len(CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
-        raise InputError("the input is mostly control characters: it is binary, not HTML")
+        raise BinaryInputError("the input is mostly control characters: it is binary, not HTML")
