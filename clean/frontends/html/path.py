@@ -26,13 +26,18 @@ _UNSAFE = str.maketrans({c: "_" for c in "#.>[]: =\t\n\r\f"})
 _WORD_BREAK = re.compile(r"[^a-z0-9]+")
 
 
+# Names longer than this are cut: their meaning is in their start, and a
+# megabyte-long id would otherwise be copied into the path of every block below it.
+MAX_NAME_CHARS = 64
+
+
 def safe(value: str) -> str:
-    return value.translate(_UNSAFE)
+    return value[:MAX_NAME_CHARS].translate(_UNSAFE)
 
 
 def step(tag: str, attributes: dict[str, str | None], nth: int) -> str:
     """One step of a path for an element with these attributes."""
-    parts = [tag]
+    parts = [tag[:MAX_NAME_CHARS]]
     element_id = attributes.get("id")
     if element_id:
         parts.append("#" + safe(element_id.strip()))
