@@ -1,1 +1,1 @@
-"""Integrations: Spark (spark.py) and other frameworks that call the pipeline."""
+"""Integrations: frameworks that call the pipeline (Spark in spark.py, Scrapy in scrapy.py)."""
