@@ -133,7 +133,8 @@ def _piece(removal: Removal, text: str, colours: dict[str, int]) -> str:
 
 def _note(removal: Removal, colours: dict[str, int]) -> str:
     return (
-        f'<span class="note c{colours[removal.rule]}" data-rule="{escape(removal.rule)}">'
+        f'<span class="note c{colours[removal.rule]}" data-rule="{escape(removal.rule)}" '
+        f'title="{escape(_tooltip(removal))}">'
         f"<b>{escape(removal.rule)}</b> {escape(removal.reason)}</span>"
     )
 
