@@ -143,3 +143,34 @@ def test_dom_rules_can_be_disabled_by_name():
         page_with('<div class="social-share"><p>Tweet this</p></div>'), disable=["share"]
     )
     assert not [r for r in result.removed if r.rule == "share"]
+
+
+def test_a_long_noscript_is_the_page_for_crawlers_and_a_short_one_is_not():
+    fallback = " ".join([PROSE] * 3)
+    notice = "<noscript>Please enable JavaScript.</noscript>"
+    page = f"<body>{notice}<noscript><div><p>{fallback}</p></div></noscript></body>"
+    assert [b.text for b in blocks(page)] == [fallback]
+
+
+FORUM_POST = (
+    "I replaced the chain on my bicycle last week and now it skips under load on the two smallest cogs, "
+    "even though the cassette looks fine and the derailleur was adjusted at the shop a month ago."
+)
+
+
+def test_comments_are_removed_beside_an_article_but_kept_when_they_are_the_page():
+    comments = "".join(f'<div class="comment"><p>{FORUM_POST}</p></div>' for _ in range(3))
+    forum = clean.clean_html(f"<body><h1>Chain skips</h1><div class='comment-list'>{comments}</div></body>")
+    assert forum.text.count(FORUM_POST) == 3
+    article = f"<article><p>{PROSE}</p><p>{PROSE} Again.</p><p>{PROSE} Once more.</p></article>"
+    blog = clean.clean_html(f"<body>{article}<div class='comment-list'>{comments}</div></body>")
+    assert FORUM_POST not in blog.text
+    assert {r.rule for r in blog.removed} == {"comments"}
+
+
+def test_a_run_of_paragraphs_laid_out_twice_is_kept_once():
+    paragraphs = "".join(f"<p>{PROSE} Part {n}.</p>" for n in range(3))
+    page = f"<body><div class='desktop'>{paragraphs}</div><div class='mobile'>{paragraphs}</div></body>"
+    result = clean.clean_html(page)
+    assert result.text.count("Part 1.") == 1
+    assert [r.rule for r in result.removed] == ["repeated-block"] * 3

@@ -35,6 +35,11 @@ WIDEN_MIN_PROSE_SHARE = 0.4
 WIDEN_SMALL_CHARS = 300
 WIDEN_MAX_LINK_DENSITY = 0.3
 LINK_LIST_MAX_WORDS = 40
+# Paragraphs this long that occur twice are one paragraph laid out twice.
+REPEAT_MIN_WORDS = 8
+REPEAT_MIN_RUN = 3
+REPEAT_LONE_MIN_WORDS = 40
+REPEAT_MAX_LINK_DENSITY = 0.5
 
 
 def prose_weight(block: Block) -> float:
@@ -129,6 +134,42 @@ def inside(block: Block, region: str) -> bool:
     return path == region or path.startswith(region + SEPARATOR)
 
 
+def remove_repeats(doc: Document, options: Options) -> None:
+    """Later copies of a passage: pages carry one layout per screen size.
+
+    Only runs of copied paragraphs (or one long paragraph) count: a short
+    line repeated on every card of a listing is content, not a layout copy.
+    """
+    if not options.enabled("repeated-block"):
+        return
+    seen: dict[str, int] = {}
+    runs: list[list[tuple[Block, int]]] = [[]]
+    for block in doc.blocks:
+        if not block.kept:
+            continue
+        words = block.features.get("words", 0)
+        if words < REPEAT_MIN_WORDS or block.features.get("link_density", 0) > REPEAT_MAX_LINK_DENSITY:
+            continue  # short lines and linked titles do not break or make a run
+        key = " ".join(block.text.split())
+        if key in seen:
+            runs[-1].append((block, seen[key]))
+        else:
+            seen[key] = block.index
+            if runs[-1]:
+                runs.append([])
+    for run_ in runs:
+        long_enough = len(run_) >= REPEAT_MIN_RUN
+        for block, original in run_:
+            if long_enough or block.features.get("words", 0) >= REPEAT_LONE_MIN_WORDS:
+                doc.remove(
+                    block,
+                    STAGE_NAME,
+                    "repeated-block",
+                    f"the same {block.features.get('words', 0):.0f} words as block {original} above, "
+                    f"in a run of {len(run_)} copied paragraphs (the layout for another screen size)",
+                )
+
+
 def run(doc: Document, options: Options) -> None:
     kept = [b for b in doc.blocks if b.kept and b.path]
     elements = element_tree(kept)
@@ -160,6 +201,7 @@ def run(doc: Document, options: Options) -> None:
                     f"{density:.0%} of its {words:.0f} words' characters are links "
                     f"(limit {options.max_link_density:.0%})",
                 )
+    remove_repeats(doc, options)
 
 
 STAGE = Stage(

@@ -15,6 +15,7 @@ own <header>) also give way to elements that hold the page's h1 or sit in an
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -28,6 +29,11 @@ from clean.stage import Stage
 STAGE_NAME = "dom-rules"
 # An element holding at least this share of the page's prose is a wrapper.
 WRAPPER_PROSE_SHARE = 0.6
+# A rule whose elements together hold this share of the prose is not chrome here.
+# and there is no article of its own beside them (an article's comments can
+# outweigh it; the article still has this much prose, in characters).
+COLLECTIVE_PROSE_SHARE = 0.6
+COLLECTIVE_MAX_OTHER_PROSE = 1000.0
 # A block counts as prose for the wrapper guard from this many words.
 PROSE_WORDS = 10
 CONTENT_TAGS = frozenset({"article", "main"})
@@ -47,6 +53,9 @@ class DomRule:
     # (menus, related lists) or short (ads, banners, share bars).
     min_link_density: float
     max_words: float
+    # Whether this kind of element can be the page's content when there is
+    # nothing else (forum posts marked "comment", listing cards marked "related").
+    may_be_content: bool
 
     def fits(self, element: ElementStats) -> bool:
         return element.link_density >= self.min_link_density and element.words <= self.max_words
@@ -77,6 +86,7 @@ def dom_rules() -> tuple[DomRule, ...]:
             soft=bool(table.get("soft", False)),
             min_link_density=float(table.get("min_link_density", 0.0)),
             max_words=float(table.get("max_words", float("inf"))),
+            may_be_content=bool(table.get("may_be_content", False)),
         )
         for name, table in tomllib.loads(text).items()
     )
@@ -130,6 +140,39 @@ class RuleFinder:
         self.rules = dom_rules()
         self.enabled = [options.enabled(rule.name) for rule in self.rules]
         self.decided: dict[str, Found] = {}
+        self.content_rules = self._rules_matching_the_content()
+
+    def _rules_matching_the_content(self) -> dict[int, float]:
+        """Rules whose elements, taken together, hold most of the page's prose.
+
+        Such a rule does not describe chrome on this page when there is little
+        prose beside its elements: on a forum every post is marked "comment",
+        on a listing every card may be "related".
+        Returns rule number -> share of the prose its elements hold.
+        """
+        total = self.shape.total_prose
+        if total <= 0:
+            return {}
+        held: dict[int, float] = defaultdict(float)
+        covered: dict[int, str] = {}
+        # Sorted paths are in document pre-order: an element's descendants follow it.
+        for path in sorted(self.shape.elements):
+            element = self.shape.elements[path]
+            if not element.prose:
+                continue
+            for number, _ in step_matches(path.rpartition(SEPARATOR)[2]):
+                if not self.rules[number].may_be_content:
+                    continue
+                outer = covered.get(number)
+                if outer is not None and path.startswith(outer + SEPARATOR):
+                    continue  # inside an element this rule already counted
+                covered[number] = path
+                held[number] += element.prose
+        return {
+            n: prose / total
+            for n, prose in held.items()
+            if prose >= COLLECTIVE_PROSE_SHARE * total and total - prose < COLLECTIVE_MAX_OTHER_PROSE
+        }
 
     def find(self, path: str) -> Found:
         """The innermost matching element on the path wins; memoised per element."""
@@ -157,7 +200,7 @@ class RuleFinder:
             return None  # a wrapper: no rule applies to this element
         for number, matched in matches:
             rule = self.rules[number]
-            if not self.enabled[number] or not rule.fits(element):
+            if not self.enabled[number] or not rule.fits(element) or number in self.content_rules:
                 continue
             if rule.soft and (element.holds_h1 or self._in_content(path)):
                 continue

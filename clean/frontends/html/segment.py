@@ -22,7 +22,7 @@ from clean.model import Block, Document
 
 # Elements whose content is never visible text.
 NEVER_CONTENT = frozenset({
-    "script", "style", "template", "noscript", "svg", "iframe", "head", "title", "meta", "link",
+    "script", "style", "template", "svg", "iframe", "head", "title", "meta", "link",
     "object", "embed", "canvas", "video", "audio", "map", "input", "select", "option", "optgroup",
     "button", "textarea", "datalist", "dialog", "math", "img", "picture", "source", "track", "base",
     "frameset", "frame", "param", "-comment", "!doctype", "area", "wbr",
@@ -47,6 +47,16 @@ CELL_TAGS = frozenset({"td", "th"})
 SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2028\u2029]+")
 LINE_SPACES = re.compile(r" *\n[ \n]*")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+# A <noscript> is usually an "enable JavaScript" notice, never content; but
+# JavaScript apps (forum software such as Discourse) put the whole page there
+# for crawlers. Its text counts when it is that long.
+NOSCRIPT_MIN_WORDS = 80
+
+
+def _is_fallback_page(node) -> bool:
+    return len(node.text(deep=True, separator=" ").split()) >= NOSCRIPT_MIN_WORDS
 
 
 def is_hidden(attributes: dict[str, str | None]) -> bool:
@@ -155,6 +165,8 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                     state["link_chars"] += len(text.strip())
             continue
         if tag in NEVER_CONTENT or tag is None:
+            continue
+        if tag == "noscript" and not _is_fallback_page(node):
             continue
         if tag == "br":
             parts.append("\n")
