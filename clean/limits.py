@@ -236,28 +236,47 @@ def read_bounded(
 
 
 def iter_lines(handle: IO[bytes], options: Options) -> Iterator[bytes | TooLargeError]:
-    """The lines of a binary stream, each at most max_input_bytes long.
+    """The lines of a binary stream (with their newline), each at most max_input_bytes long.
 
     A longer line is skipped to its end without being held in memory, and
     yields a TooLargeError in its place so that the caller can make it an
     error record: the line count, and so every later record, stays right.
+    Needs only `read()`, so it serves decompressing readers without
+    `readline` (zstd) too.
     """
     limit = options.max_input_bytes or sys.maxsize
-    while True:
-        line = handle.readline(limit + 1)
-        if not line:
-            return
-        if len(line) <= limit or line.endswith(b"\n"):
-            yield line
-            continue
-        skipped = len(line)
-        while line and not line.endswith(b"\n"):
-            line = handle.readline(CHUNK_BYTES)
-            skipped += len(line)
-        yield TooLargeError(
-            f"the line is {_bytes(skipped)}, over the limit of {_bytes(limit)} "
-            "(option max_input_bytes)"
+    pending = bytearray()
+    skipped: int | None = None  # length so far of an over-long line being skipped
+
+    def too_long(size: int) -> TooLargeError:
+        return TooLargeError(
+            f"the line is {_bytes(size)}, over the limit of {_bytes(limit)} (option max_input_bytes)"
         )
+
+    while chunk := handle.read(CHUNK_BYTES):
+        start = 0
+        while start < len(chunk):
+            end = chunk.find(b"\n", start)
+            stop = len(chunk) if end < 0 else end + 1
+            if skipped is not None:
+                skipped += stop - start
+            else:
+                pending += chunk[start:stop]
+                if len(pending.rstrip(b"\r\n")) > limit:
+                    skipped = len(pending)
+                    pending.clear()
+            if end >= 0:
+                if skipped is not None:
+                    yield too_long(skipped)
+                    skipped = None
+                else:
+                    yield bytes(pending)
+                    pending.clear()
+            start = stop
+    if skipped is not None:
+        yield too_long(skipped)
+    elif pending:
+        yield bytes(pending)
 
 
 # --- markup ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from itertools import islice
 from typing import TypeVar
 
 from clean.batch.records import InputRecord
+from clean.limits import hard_deadline
 from clean.options import Options
 
 R = TypeVar("R")
@@ -63,7 +64,15 @@ def _die_with_parent() -> None:
 
 def _apply(record_fn: RecordFn, records: list[InputRecord]) -> list:
     assert _worker_options is not None, "the pool initializer did not run"
-    return [record_fn(record, _worker_options) for record in records]
+    # The pipeline's own budget (max_seconds) cannot interrupt C code; a record
+    # still running long after it ends this worker, and the pool's crash
+    # handling makes it an error record (clean/limits.py: hard_deadline).
+    hard_seconds = 3 * _worker_options.max_seconds + 10 if _worker_options.max_seconds > 0 else 0
+    results = []
+    for record in records:
+        with hard_deadline(hard_seconds):
+            results.append(record_fn(record, _worker_options))
+    return results
 
 
 def chunked(records: Iterable[InputRecord], size: int) -> Iterator[list[InputRecord]]:

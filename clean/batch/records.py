@@ -71,4 +71,9 @@ def output_line(
     }
     for name, value in record.passthrough.items():
         data[f"input_{name}" if name in data else name] = value
-    return json.dumps(data, ensure_ascii=False, default=str)
+    line = json.dumps(data, ensure_ascii=False, default=str)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from "\ud800" escapes in the input: keep them escaped
+        line = json.dumps(data, ensure_ascii=True, default=str)
+    return line

@@ -20,13 +20,17 @@ import gzip
 import json
 import os
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from clean import limits
 from clean.batch.records import InputRecord
+from clean.errors import InputError
+from clean.options import Options
 
 PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -37,6 +41,8 @@ HTML_START = (b"<!doctype html", b"<html", b"<?xml")
 # A page file larger than this (after decompression) is an error record; the
 # pipeline's own limit (Options.max_input_bytes) is the same by default.
 MAX_PAGE_BYTES = 50 * 1024 * 1024
+# The same limit for clean.limits' readers (bounded decompression, bounded lines).
+READ_LIMITS = Options(max_input_bytes=MAX_PAGE_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +147,18 @@ def page_record(path: Path, record_id: str) -> InputRecord:
     """One file as one record; unreadable or undecodable files become error records."""
     kind = PAGE_SUFFIXES[Path(_strip_compression(path.name.lower())).suffix]
     record = InputRecord(id=record_id, kind=kind, metadata={"source": str(path)})  # type: ignore[arg-type]
+    if not path.is_file():  # a FIFO would block the batch on open; a broken link has nothing to read
+        record.error = ("read", f"cannot read {path}: not a regular file")
+        return record
     try:
         with open_binary(str(path)) as handle:
-            # One byte over the limit is enough to know; a gzip bomb is never inflated whole.
-            data = handle.read(MAX_PAGE_BYTES + 1)
+            # Stops at the limit, and early for a gzip bomb (its ratio): never inflated whole.
+            data = limits.read_bounded(handle, READ_LIMITS, what=str(path))
+    except InputError as error:  # too-large, decompression-bomb, truncated, corrupt
+        record.error = (error.kind, str(error))
+        return record
     except (OSError, EOFError) as error:
         record.error = ("read", f"cannot read {path}: {error}")
-        return record
-    if len(data) > MAX_PAGE_BYTES:
-        record.error = ("too-large", f"{path} is over {MAX_PAGE_BYTES:,} bytes (decompressed)")
         return record
     if kind == "html" or looks_like_html(data):
         record.kind, record.content = "html", data
@@ -179,6 +188,9 @@ def jsonl_record(line: bytes, fallback_id: str, names: FieldNames) -> InputRecor
     record = InputRecord(id=fallback_id)
     try:
         data = json.loads(line)
+    except RecursionError:
+        record.error = ("json", "the line nests JSON too deeply to read")
+        return record
     except UnicodeDecodeError:
         record.error = ("decode", "the line is not valid UTF-8")
         return record
@@ -216,11 +228,15 @@ def jsonl_record(line: bytes, fallback_id: str, names: FieldNames) -> InputRecor
 def iter_jsonl_stream(handle: IO[bytes], source: str, names: FieldNames) -> Iterator[InputRecord]:
     number = 0
     try:
-        for number, line in enumerate(handle, start=1):  # noqa: B007 - number is used after the loop
+        # Lines over the page limit come as errors, skipped without being held in memory.
+        for number, line in enumerate(limits.iter_lines(handle, READ_LIMITS), start=1):  # noqa: B007
+            if isinstance(line, InputError):
+                yield InputRecord(id=f"{source}:{number}", error=(line.kind, str(line)))
+                continue
             if not line.strip():
                 continue  # blank lines are layout, not records
             yield jsonl_record(line, f"{source}:{number}", names)
-    except (OSError, EOFError, ValueError) as error:  # truncated or corrupt compressed stream
+    except (OSError, EOFError, ValueError, zlib.error) as error:  # truncated or corrupt compressed stream
         yield InputRecord(
             id=f"{source}:{number + 1}",
             error=("read", f"cannot read {source} past line {number}: {error}"),
@@ -283,9 +299,28 @@ def iter_warc(path: str, stats: SourceStats) -> Iterator[InputRecord]:
             for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
                 position = record.stream_pos
                 content_type = (record.http_content_type or "").lower()
-                payload = record.reader.read()
-                if content_type not in HTML_TYPES and not (not content_type and looks_like_html(payload)):
-                    stats.skipped[f"warc response not HTML ({content_type or 'no type'})"] += 1
+                if content_type and content_type not in HTML_TYPES:
+                    stats.skipped[f"warc response not HTML ({content_type})"] += 1
+                    continue
+                # Judged before reading (a record may declare gigabytes) and after (a cut archive
+                # ends in a short record, which must not pass for a whole page).
+                declared, failure, payload = record.content_length, None, b""
+                if declared > MAX_PAGE_BYTES:
+                    failure = ("too-large", f"the record is {declared:,} bytes, over {MAX_PAGE_BYTES:,}")
+                else:
+                    payload = record.reader.read(MAX_PAGE_BYTES + 1)
+                    if record.headers.get("Content-Length") is None:
+                        failure = ("truncated", "the record's WARC header has no Content-Length: "
+                                   "the archive is cut or broken")
+                    elif len(payload) < declared:
+                        failure = ("truncated", f"the record ends after {len(payload):,} of its "
+                                   f"{declared:,} bytes: the archive is cut or broken")
+                if failure is not None:
+                    yield InputRecord(id=record.record_id or f"{Path(path).name}@{position}",
+                                      url=record.headers.get("WARC-Target-URI"), error=failure)
+                    continue
+                if not content_type and not looks_like_html(payload):
+                    stats.skipped["warc response not HTML (no type)"] += 1
                     continue
                 yield warc_page(record, payload)
     except (OSError, ValueError) as error:
