@@ -1,12 +1,13 @@
 """The stages in order, and the two entry points that run them.
 
-Text:  segment lines -> site template -> cues -> crumbs -> headline lists -> page edges -> title
-HTML:  decode, parse, segment the DOM -> site template -> DOM rules -> cues -> crumbs
-       -> main content -> headline lists
+Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> site template -> title
+HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
+       -> main content -> headline lists -> site template
 
 The site-template stage acts only when a batch learned templates
-(Options.site_templates); it runs first so the heuristics judge the page
-without the blocks the whole site repeats.
+(Options.site_templates). It runs last: the page's own evidence explains a
+block first, so the summary's site-template count is exactly what the batch
+added (and on WCXB's multi-page hosts last scored as well as or better than first).
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ from clean.stage import Stage
 # Headline lists before page edges: a list below the article is better explained
 # as a headline list than as generic footer.
 TEXT_STAGES: tuple[Stage, ...] = (
-    site_template.STAGE, cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE
+    cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, site_template.STAGE
 )
 
 
 def html_stages() -> tuple[Stage, ...]:
     from clean.frontends.html import HTML_STAGES
 
-    return (site_template.STAGE, *HTML_STAGES)
+    return (*HTML_STAGES, site_template.STAGE)
 
 
 def run_stages(

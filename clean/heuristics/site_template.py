@@ -20,6 +20,7 @@ Fingerprints ignore case, digits and whitespace, so "© 2023 Example" and
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from hashlib import blake2b
@@ -33,6 +34,8 @@ from clean.stage import Stage
 STAGE_NAME = "site-template"
 RULE = "site-template"
 
+# A block repeated this many times on one page is a list item, not site chrome.
+ITEM_REPEATS = 3
 # A heading that is mostly link text is a menu entry, not a section label.
 LABEL_MAX_LINK_DENSITY = 0.5
 DIGITS = re.compile(r"\d+")
@@ -49,9 +52,22 @@ def fingerprint(text: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+def has_letters(text: str) -> bool:
+    """Blocks without a letter ("$39.99", "2024-05-01", "1 2 3") are never template:
+    digit normalisation would make every price or date on a site one block."""
+    return any(ch.isalpha() for ch in text)
+
+
 def page_fingerprints(doc: Document) -> set[int]:
-    """The distinct block fingerprints of one page (a block repeated on a page counts once)."""
-    return {fingerprint(block.text) for block in doc.blocks if block.text.strip()}
+    """The distinct block fingerprints of one page that can be template.
+
+    A block the page itself repeats ITEM_REPEATS times or more (after digit
+    normalisation: "12 reviews, average 4.5 stars") is an item of a list on
+    the page. Its wording is the site's, but each copy carries the page's own
+    content (a product's rating, a price), so it is not counted.
+    """
+    counts = Counter(fingerprint(block.text) for block in doc.blocks if has_letters(block.text))
+    return {fp for fp, n in counts.items() if n < ITEM_REPEATS}
 
 
 def host_of(url: str | None) -> str | None:
@@ -177,7 +193,9 @@ def run(doc: Document, options: Options) -> None:
     matches = [
         (block, pages)
         for block in doc.blocks
-        if block.kept and (pages := template.blocks.get(fingerprint(block.text))) is not None
+        if block.kept
+        and has_letters(block.text)
+        and (pages := template.blocks.get(fingerprint(block.text))) is not None
     ]
     matched = {block.index for block, _ in matches}
     prose = [b for b in doc.blocks if b.kept and is_prose(b)]
