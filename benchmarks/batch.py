@@ -2,6 +2,7 @@
 
     python -m benchmarks.batch                    # build the corpus if needed, run everything
     python -m benchmarks.batch --records 2000 --no-spark
+    python -m benchmarks.batch --template-gain   # F1 with and without site templates
 
 The corpus is the WCXB development pages cycled to `--records` records (each
 copy of a page gets its own host, `copyN.<host>`, so the site-template pass
@@ -12,6 +13,12 @@ Each run is a fresh `clean batch` process (or a Spark job), timed from start
 to end, so figures include reading, decompression, the pool and writing.
 Peak memory is the largest sum of resident memory of the run's whole process
 tree, sampled every 0.2 s. Results go to benchmarks/results/batch.json.
+
+--template-gain measures what the site-template pass is worth: the WCXB pages
+of every host with at least 3 pages, as HTML and as text mode input (the
+page's full visible text by html-text), cleaned with and without templates,
+scored with the WCXB token F1 (macro), tune and held-out pages apart.
+Results go to benchmarks/results/batch-templates.json.
 """
 
 from __future__ import annotations
@@ -187,6 +194,81 @@ def run_spark(source: Path, cores: int, records: int) -> dict:
     return figures
 
 
+def token_f1(predicted: str, gold: str) -> tuple[float, float, float]:
+    """WCXB scoring: multiset overlap of word tokens, lower-cased."""
+    import re
+    from collections import Counter
+
+    ours = Counter(re.findall(r"\w+", (predicted or "").lower()))
+    theirs = Counter(re.findall(r"\w+", (gold or "").lower()))
+    if not ours or not theirs:
+        return (1.0, 1.0, 1.0) if not ours and not theirs else (0.0, 0.0, 0.0)
+    overlap = sum((ours & theirs).values())
+    precision, recall = overlap / sum(ours.values()), overlap / sum(theirs.values())
+    f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
+    return precision, recall, f1
+
+
+def template_gain(min_host_pages: int = 3) -> dict:
+    import io
+    from collections import Counter
+
+    import html_text
+
+    from clean.batch.runner import BatchConfig
+    from clean.batch.runner import run_batch as run_in_process
+
+    meta = json.loads((WCXB / "metadata.json").read_text())["files"]
+    per_host = Counter(info["domain"] for info in meta.values() if info["domain"])
+    chosen = sorted(
+        i for i, info in meta.items() if info["domain"] and per_host[info["domain"]] >= min_host_pages
+    )
+    work = CACHE / "templates"
+    work.mkdir(parents=True, exist_ok=True)
+    gold, sources = {}, {"html": work / "html.jsonl", "text": work / "text.jsonl"}
+    with open(sources["html"], "w") as html_out, open(sources["text"], "w") as text_out:
+        for page_id in chosen:
+            truth = json.loads((WCXB / "dev" / "ground-truth" / f"{page_id}.json").read_text())
+            gold[page_id] = truth["ground_truth"].get("main_content") or ""
+            html = gzip.decompress((WCXB / "dev" / "html" / f"{page_id}.html.gz").read_bytes()).decode()
+            url = truth.get("url")
+            html_out.write(json.dumps({"id": page_id, "url": url, "html": html}) + "\n")
+            text = html_text.extract_text(html, guess_layout=True)
+            text_out.write(json.dumps({"id": page_id, "url": url, "text": text}) + "\n")
+    big_hosts = {h for h, n in per_host.items() if n >= 4}
+    results: dict = {"pages": len(chosen), "hosts": len({meta[i]["domain"] for i in chosen}), "runs": {}}
+    for kind, source in sources.items():
+        outputs = {}
+        for templates in (False, True):
+            out = work / f"{kind}-{'with' if templates else 'without'}.jsonl"
+            config = BatchConfig(
+                inputs=[str(source)],
+                output=str(out),
+                jobs=2,
+                site_templates=templates,
+                restart=True,
+                progress=False,
+            )
+            run_in_process(config, log=io.StringIO())
+            outputs[templates] = {r["id"]: r["text"] for r in map(json.loads, out.read_text().splitlines())}
+        for subset in ("all hosts with 3+ pages", "hosts with 4+ pages"):
+            for part in ("tune", "heldout"):
+                ids = [i for i in chosen if (int(i) % 5 == 0) == (part == "heldout")]
+                if subset.startswith("hosts with 4"):
+                    ids = [i for i in ids if meta[i]["domain"] in big_hosts]
+                row = {"pages": len(ids)}
+                for templates, label in ((False, "without"), (True, "with")):
+                    scores = [token_f1(outputs[templates][i], gold[i]) for i in ids]
+                    row[label] = [round(sum(s[k] for s in scores) / len(scores), 3) for k in range(3)]
+                results["runs"][f"{kind} / {subset} / {part}"] = row
+                print(
+                    f"{kind:5} {subset:24} {part:8} pages {len(ids):3}  P/R/F1 without {row['without']}"
+                    f"  with {row['with']}",
+                    flush=True,
+                )
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.batch", description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -205,7 +287,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the extra run that includes the site-template pass",
     )
+    parser.add_argument(
+        "--template-gain",
+        action="store_true",
+        help="measure the site-template gain on WCXB's multi-page hosts instead",
+    )
     args = parser.parse_args(argv)
+    if args.template_gain:
+        gain = template_gain()
+        (RESULTS.parent / "batch-templates.json").write_text(json.dumps(gain, indent=2) + "\n")
+        return 0
     jobs = [int(j) for j in args.jobs.split(",")]
     jsonl, warc = build_corpus(args.records)
     sources = {"jsonl": jsonl, "warc": warc}
