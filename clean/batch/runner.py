@@ -27,7 +27,7 @@ from clean.batch.checkpoint import Checkpoint
 from clean.batch.parallel import ordered_map
 from clean.batch.records import InputRecord, RecordStats, output_line
 from clean.batch.sinks import open_sink
-from clean.batch.sources import FieldNames, SourceStats, check_inputs, iter_records
+from clean.batch.sources import FieldNames, SourceStats, check_inputs, input_bytes, iter_records
 from clean.batch.summary import BatchSummary
 from clean.batch.templates import TemplateLearner
 from clean.batch.worker import clean_record, record_fingerprints
@@ -88,12 +88,38 @@ def _output_exists(path: Path) -> bool:
     return path.exists()
 
 
-def _progress(config: BatchConfig, total: int | None, initial: int, description: str):
-    from tqdm import tqdm
+class Progress:
+    """The progress bar: by records when their number is known (after the template
+    pass), else by bytes of input read out of the inputs' total size, so there is an
+    ETA either way; only the record count and rate when reading stdin."""
 
-    enabled = sys.stderr.isatty() if config.progress is None else config.progress
-    return tqdm(total=total, initial=initial, desc=description, unit="rec", disable=not enabled,
-                file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
+    def __init__(self, config: BatchConfig, stats: SourceStats, description: str,
+                 records: int | None = None, initial: int = 0):
+        from tqdm import tqdm
+
+        enabled = sys.stderr.isatty() if config.progress is None else config.progress
+        total_bytes = None if records is not None or not enabled else input_bytes(config.inputs)
+        self._stats, self._by_bytes, self._records = stats, total_bytes is not None, initial
+        self._bar = tqdm(
+            total=total_bytes if self._by_bytes else records,
+            initial=0 if self._by_bytes else initial,
+            desc=description, unit="B" if self._by_bytes else "rec", unit_scale=self._by_bytes,
+            disable=not enabled, file=sys.stderr, dynamic_ncols=True, smoothing=0.05,
+        )
+
+    def update(self) -> None:
+        self._records += 1
+        if not self._by_bytes:
+            self._bar.update()
+            return
+        self._bar.update(self._stats.bytes_read - self._bar.n)
+        self._bar.set_postfix_str(f"{self._records:,} records", refresh=False)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
 
 
 def _crashed_result(record: InputRecord) -> tuple[str, RecordStats]:
@@ -114,9 +140,9 @@ def learn_templates(config: BatchConfig, job: dict, paths: BatchPaths) -> tuple[
     except (FileNotFoundError, ValueError, KeyError):
         pass
     learner = TemplateLearner(config.options)
-    records = 0
-    with _progress(config, None, 0, "learning site templates") as bar:
-        for found in ordered_map(record_fingerprints, _records(config, SourceStats()), config.options,
+    records, stats = 0, SourceStats()
+    with Progress(config, stats, "learning site templates") as bar:
+        for found in ordered_map(record_fingerprints, _records(config, stats), config.options,
                                  jobs=config.jobs, chunk_size=config.chunk_size, on_crash=lambda r: None):
             records += 1
             bar.update()
@@ -191,7 +217,7 @@ def _clean_all(config: BatchConfig, options: Options, checkpoint: Checkpoint, su
         checkpoint.save(paths.checkpoint)
 
     try:
-        with _progress(config, total, seq, "cleaning") as bar:
+        with Progress(config, source_stats, "cleaning", total, seq) as bar:
             results = ordered_map(clean_record, records, options, jobs=config.jobs,
                                   chunk_size=config.chunk_size, on_crash=_crashed_result)
             for line, stats in results:

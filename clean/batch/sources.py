@@ -17,6 +17,7 @@ all (requests, metadata, images): they are counted in `SourceStats` instead.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -57,9 +58,54 @@ class FieldNames:
 
 @dataclass(slots=True)
 class SourceStats:
-    """Records a source passed over on purpose, by reason (reported in the summary)."""
+    """Records a source passed over on purpose, by reason (reported in the summary),
+    and how many bytes of the input files were read so far (for the progress bar's ETA)."""
 
     skipped: Counter[str] = field(default_factory=Counter)
+    bytes_read: int = 0
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that adds what is read from it to `stats.bytes_read`.
+
+    Wrapped under the decompressor, so progress is in bytes of the file on
+    disk, which is what the total (the files' sizes) is measured in.
+    """
+
+    def __init__(self, raw: IO[bytes], stats: SourceStats):
+        self._raw, self._stats = raw, stats
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._stats.bytes_read += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def input_bytes(inputs: list[str]) -> int | None:
+    """Total size on disk of the inputs (for the progress bar), None when stdin is one of them."""
+    total = 0
+    for path in inputs:
+        if path == "-":
+            return None
+        if os.path.isdir(path):
+            for directory, _, files in os.walk(path):
+                total += sum(
+                    os.path.getsize(os.path.join(directory, name))
+                    for name in files
+                    if Path(_strip_compression(name.lower())).suffix in PAGE_SUFFIXES
+                    and os.path.isfile(os.path.join(directory, name))
+                )
+        else:
+            total += os.path.getsize(path)
+    return total
 
 
 class InputSpecError(ValueError):
@@ -98,15 +144,18 @@ def format_by_name(path: str) -> str:
     )
 
 
-def open_binary(path: str) -> IO[bytes]:
-    """Open a file, decompressing .gz and .zst transparently."""
+def open_binary(path: str, stats: SourceStats | None = None) -> IO[bytes]:
+    """Open a file, decompressing .gz and .zst transparently; count bytes read into `stats`."""
+    raw: IO[bytes] = open(path, "rb")
+    if stats is not None:
+        raw = io.BufferedReader(CountingReader(raw, stats))
     if path.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if path.endswith(".zst"):
         import zstandard  # lazily: only for .zst inputs
 
-        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
-    return open(path, "rb")
+        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+    return raw
 
 
 # On a tie between detected encodings, the most common legacy encoding of the
@@ -170,7 +219,7 @@ def page_record(path: Path, record_id: str) -> InputRecord:
     return record
 
 
-def iter_directory(root: Path) -> Iterator[InputRecord]:
+def iter_directory(root: Path, stats: SourceStats | None = None) -> Iterator[InputRecord]:
     for directory, subdirs, files in os.walk(root):
         subdirs.sort()
         for name in sorted(files):
@@ -178,6 +227,8 @@ def iter_directory(root: Path) -> Iterator[InputRecord]:
                 continue
             path = Path(directory) / name
             yield page_record(path, path.relative_to(root).as_posix())
+            if stats is not None and path.is_file():
+                stats.bytes_read += path.stat().st_size
 
 
 # --- JSONL ------------------------------------------------------------------------------
@@ -243,8 +294,8 @@ def iter_jsonl_stream(handle: IO[bytes], source: str, names: FieldNames) -> Iter
         )
 
 
-def iter_jsonl(path: str, names: FieldNames) -> Iterator[InputRecord]:
-    with open_binary(path) as handle:
+def iter_jsonl(path: str, names: FieldNames, stats: SourceStats | None = None) -> Iterator[InputRecord]:
+    with open_binary(path, stats) as handle:
         yield from iter_jsonl_stream(handle, Path(path).name, names)
 
 
@@ -295,7 +346,8 @@ def iter_warc(path: str, stats: SourceStats) -> Iterator[InputRecord]:
 
     position = 0
     try:
-        with open_any(path) as handle:
+        with open_any(path) as raw:
+            handle = io.BufferedReader(CountingReader(raw, stats))
             for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
                 position = record.stream_pos
                 content_type = (record.http_content_type or "").lower()
@@ -342,9 +394,9 @@ def iter_records(
         if kind == "stdin":
             yield from iter_jsonl_stream(stdin or sys.stdin.buffer, "-", names)
         elif kind == "dir":
-            yield from iter_directory(Path(path))
+            yield from iter_directory(Path(path), stats)
         elif kind == "jsonl":
-            yield from iter_jsonl(path, names)
+            yield from iter_jsonl(path, names, stats)
         elif kind == "warc":
             yield from iter_warc(path, stats)
         else:
