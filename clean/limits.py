@@ -199,6 +199,16 @@ def decompress(data: bytes, options: Options, what: str = "the input") -> bytes:
         raise CorruptInputError(f"{what} is not valid {kind} data: {error}") from None
 
 
+def _compressed_position(handle: IO[bytes]):
+    """How far into the compressed file a gzip.GzipFile has read, as a callable; None if unknown."""
+    raw = getattr(handle, "fileobj", None)
+    try:
+        raw.tell()  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):  # no file underneath, or one that cannot tell
+        return None
+    return raw.tell  # type: ignore[union-attr]
+
+
 def read_bounded(
     handle: IO[bytes], options: Options, *, compressed_size: int | None = None, what: str = "the input"
 ) -> bytes:
@@ -211,8 +221,7 @@ def read_bounded(
     CorruptInputError.
     """
     budget = _Budget(options, what)
-    raw = getattr(handle, "fileobj", None)  # gzip.GzipFile: the compressed file underneath
-    position = raw.tell if raw is not None and hasattr(raw, "tell") else None
+    position = _compressed_position(handle)
     pieces: list[bytes] = []
     try:
         while piece := handle.read(CHUNK_BYTES):
