@@ -341,15 +341,24 @@ def open_any(path: str) -> IO[bytes]:
     return open(path.removeprefix("file://"), "rb")
 
 
+def _position(handle: IO[bytes]) -> int:
+    try:
+        return handle.tell()
+    except (OSError, ValueError):
+        return 0
+
+
 def iter_warc(path: str, stats: SourceStats) -> Iterator[InputRecord]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType  # lazily: only for WARC inputs
 
     position = 0
     try:
-        with open_any(path) as raw:
-            handle = io.BufferedReader(CountingReader(raw, stats))
+        with open_any(path) as handle:
+            # FastWARC seeks, so progress comes from the file position, not a counting wrapper.
+            before = stats.bytes_read
             for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
                 position = record.stream_pos
+                stats.bytes_read = before + _position(handle)
                 content_type = (record.http_content_type or "").lower()
                 if content_type and content_type not in HTML_TYPES:
                     stats.skipped[f"warc response not HTML ({content_type})"] += 1
