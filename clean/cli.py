@@ -13,7 +13,6 @@ status is 1 at the end. Usage errors exit with 2.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from collections import Counter
@@ -52,7 +51,9 @@ def detect_kind(data: bytes, name: str) -> str:
 def read_input(item: Input) -> bytes:
     data = sys.stdin.buffer.read() if item.path is None else item.path.read_bytes()
     if item.label.endswith(".gz"):
-        data = gzip.decompress(data)
+        from clean.limits import decompress  # bounded: a gzip bomb is an InputError, not gigabytes of RAM
+
+        data = decompress(data, Options(), what=item.label)
     return data
 
 
