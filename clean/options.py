@@ -42,9 +42,10 @@ class Options:
     # Seconds one document may take (enforced by SIGALRM in a process's main
     # thread, between stages elsewhere).
     max_seconds: float = 30.0
-    # Block elements nested deeper than this (real pages: under 60), and
+    # Block elements nested deeper than this (estimated from the tags before
+    # parsing, erring high: real pages stay under 200; browsers cap at 512), and
     # elements in all (real pages: under 20,000), make the page an InputError.
-    max_dom_depth: int = 256
+    max_dom_depth: int = 512
     max_dom_nodes: int = 200_000
 
     # Site templates (batch mode): a block is template when it recurs on at

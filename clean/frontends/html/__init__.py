@@ -10,26 +10,32 @@ from clean.errors import InputError
 from clean.frontends.html.decode import check_text, decode_html
 from clean.frontends.html.metadata import page_metadata
 from clean.frontends.html.segment import segment
-from clean.heuristics import html_headline_list, main_content
 from clean.limits import check_markup, check_size
 from clean.model import Document
 from clean.options import Options
-from clean.rules import crumbs, cues, dom
 from clean.stage import Stage
 from clean.vocabulary import stopword_density
 
 __all__ = ["HTML_STAGES", "parse_document"]
 
-# DOM rules first (they see the page's structure), then the text rules that
-# also serve text mode, then main content (it judges what the rules left),
-# then headline lists within what remains.
-HTML_STAGES: tuple[Stage, ...] = (
-    dom.STAGE,
-    cues.STAGE,
-    crumbs.STAGE,
-    main_content.STAGE,
-    html_headline_list.STAGE,
-)
+
+def html_stages() -> tuple[Stage, ...]:
+    """DOM rules first (they see the page's structure), then the text rules that
+    also serve text mode, then main content (it judges what the rules left),
+    then headline lists within what remains."""
+    # Imported here: the stages import the front end's helpers (paths, elements).
+    from clean.heuristics import html_headline_list, main_content
+    from clean.rules import crumbs, cues, dom
+
+    return (dom.STAGE, cues.STAGE, crumbs.STAGE, main_content.STAGE, html_headline_list.STAGE)
+
+
+def __getattr__(name: str):
+    # HTML_STAGES is built on first use (PEP 562), so that the stage modules can
+    # import this package's helpers without an import cycle.
+    if name == "HTML_STAGES":
+        return html_stages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _text_of(html: str | bytes, options: Options) -> str:

@@ -1,0 +1,171 @@
+"""What the block scorer sees: a short vector of named numbers per block.
+
+The features are the ones a person would look at to tell content from chrome:
+the block's own shape (length, links, stopwords, punctuation, kind), its DOM
+context (semantic containers, class words, the element it sits in and that
+element's link density and share of the page's prose), its neighbours, and
+whether it lies in the main region. Every feature has a name, so the scorer
+can say which ones decided.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from importlib import resources
+
+from clean.frontends.html.elements import ElementStats
+from clean.frontends.html.path import SEPARATOR, parse_step
+from clean.heuristics.region import Region, is_semantic
+from clean.model import Block
+from clean.rules.dom import step_matches
+
+SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
+PUNCTUATION = frozenset(".,;:!?")
+KINDS = ("heading", "paragraph", "list-item", "table-row", "text")
+# How many ancestors above a block count as "near".
+NEAR_ANCESTORS = 3
+
+FEATURES: tuple[str, ...] = (
+    "bias", "log_words", "link_density", "stopword_density", "sentence_end", "punctuation",
+    "digit_share", *(f"kind_{k}" for k in KINDS), "is_h1", "position",
+    "in_semantic", "chrome_class_near", "chrome_class_far", "content_class",
+    "in_region", "region_prose_share", "parent_link_density", "parent_log_words", "parent_prose_share",
+    "grandparent_link_density", "grandparent_log_words", "grandparent_prose_share",
+    "previous_link_density", "previous_log_words", "next_link_density", "next_log_words",
+    "page_log_prose", "long_link_text",
+)  # fmt: skip
+# The second pass adds what the first pass thought of the block's surroundings.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "previous_score",
+    "next_score",
+    "parent_score",
+    "grandparent_score",
+)
+
+
+@cache
+def content_class_words() -> frozenset[str]:
+    text = resources.files("clean.heuristics").joinpath("data/content_classes.toml").read_text("utf-8")
+    return frozenset(tomllib.loads(text)["words"])
+
+
+@cache
+def _step_signals(step_text: str) -> tuple[bool, bool, bool]:
+    """(semantic container, chrome class word, content class word) for one path step."""
+    step = parse_step(step_text)
+    if step.tag in ("html", "body"):
+        return False, False, False
+    chrome = bool(step_matches(step_text))
+    return is_semantic(step), chrome, bool(step.words & content_class_words())
+
+
+def _ancestry(path: str) -> tuple[float, float, float, float]:
+    parts = path.split(SEPARATOR)
+    semantic = chrome_near = chrome_far = content = False
+    near_from = max(0, len(parts) - 1 - NEAR_ANCESTORS)
+    for i, part in enumerate(parts):
+        is_sem, is_chrome, is_content = _step_signals(part)
+        semantic = semantic or is_sem
+        content = content or is_content
+        if is_chrome:
+            if i >= near_from:
+                chrome_near = True
+            else:
+                chrome_far = True
+    return float(semantic), float(chrome_near), float(chrome_far), float(content)
+
+
+def _log_words(words: float) -> float:
+    return math.log1p(words) / 5.0  # ~1.0 at 150 words
+
+
+def _element_features(element: ElementStats | None, total_prose: float) -> tuple[float, float, float]:
+    if element is None:
+        return 0.0, 0.0, 0.0
+    share = element.prose / total_prose if total_prose > 0 else 0.0
+    return element.link_density, _log_words(element.words), share
+
+
+def _shape(block: Block) -> tuple[float, float, float, float]:
+    text = block.text
+    words = block.features.get("words", 0.0) or 1.0
+    sentence_end = float(text.rstrip().endswith(SENTENCE_END))
+    punctuation = min(1.0, sum(1 for c in text if c in PUNCTUATION) / words)
+    digits = sum(1 for c in text if c.isdigit()) / max(1, len(text))
+    return sentence_end, punctuation, digits, words
+
+
+def block_features(
+    blocks: list[Block],
+    elements: dict[str, ElementStats],
+    total_prose: float,
+    region: Region | None,
+    total_blocks: int,
+) -> list[list[float]]:
+    """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order)."""
+    region_share = 0.0
+    if region is not None and total_prose > 0:
+        region_share = elements[region.path].prose / total_prose
+    page_prose = math.log1p(total_prose / 100.0) / 5.0
+    last = max(1, total_blocks - 1)
+    rows: list[list[float]] = []
+    for i, block in enumerate(blocks):
+        features = block.features
+        path = block.path or ""
+        parent_path = path.rpartition(SEPARATOR)[0]
+        grandparent_path = parent_path.rpartition(SEPARATOR)[0]
+        sentence_end, punctuation, digits, words = _shape(block)
+        link_density = features.get("link_density", 0.0)
+        previous = blocks[i - 1].features if i > 0 else {}
+        following = blocks[i + 1].features if i + 1 < len(blocks) else {}
+        rows.append([
+            1.0,
+            _log_words(words),
+            link_density,
+            features.get("stopword_density", 0.0),
+            sentence_end,
+            punctuation,
+            digits,
+            *(float(block.kind == k) for k in KINDS),
+            float(block.tag == "h1"),
+            block.index / last,
+            *_ancestry(path),
+            float(region is not None and region.holds(block)),
+            region_share,
+            *_element_features(elements.get(parent_path), total_prose),
+            *_element_features(elements.get(grandparent_path), total_prose),
+            previous.get("link_density", 0.0),
+            _log_words(previous.get("words", 0.0)),
+            following.get("link_density", 0.0),
+            _log_words(following.get("words", 0.0)),
+            page_prose,
+            link_density * _log_words(words),
+        ])  # fmt: skip
+    return rows
+
+
+def context_features(paths: list[str], words: list[float], scores: list[float]) -> list[list[float]]:
+    """Per block: the first-pass scores of its neighbours, and the word-weighted mean
+    score of the blocks under its parent and under its grandparent."""
+    sums: dict[str, list[float]] = {}
+    keys: list[tuple[str, str]] = []
+    for path, weight, score in zip(paths, words, scores, strict=True):
+        parent = path.rpartition(SEPARATOR)[0]
+        grandparent = parent.rpartition(SEPARATOR)[0]
+        weight = weight or 1.0
+        for key in ("p:" + parent, "g:" + grandparent):
+            total = sums.setdefault(key, [0.0, 0.0])
+            total[0] += weight * score
+            total[1] += weight
+        keys.append(("p:" + parent, "g:" + grandparent))
+    rows = []
+    for i, (parent, grandparent) in enumerate(keys):
+        rows.append([
+            scores[i - 1] if i > 0 else 0.5,
+            scores[i + 1] if i + 1 < len(scores) else 0.5,
+            sums[parent][0] / sums[parent][1],
+            sums[grandparent][0] / sums[grandparent][1],
+        ])  # fmt: skip
+    return rows
