@@ -292,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure the site-template gain on WCXB's multi-page hosts instead",
     )
+    parser.add_argument("--results", default=str(RESULTS), help="where to write the figures (JSON)")
     args = parser.parse_args(argv)
     if args.template_gain:
         gain = template_gain()
@@ -310,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus_bytes": {name: path.stat().st_size for name, path in sources.items()},
         "batch": {},
     }
-    for name in args.formats.split(","):
+    for name in [f for f in args.formats.split(",") if f]:
         for count in jobs:
             key = f"{name} jobs={count} (no site templates)"
             results["batch"][key] = run_batch(sources[name], count, args.records, templates=False)
@@ -335,8 +336,9 @@ def main(argv: list[str] | None = None) -> int:
             results["spark"][key] = run_spark(spark_jsonl, count, args.spark_records)
             print("spark", key, results["spark"][key], flush=True)
     results["machine"]["load_average_at_end"] = os.getloadavg()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    destination = Path(args.results)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     return 0
 
