@@ -35,14 +35,13 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import accumulate
-from operator import sub
 from typing import IO
 
 from clean.errors import (
     CorruptInputError,
     DecompressionBombError,
     DocumentTimeout,
+    InputError,
     TooDeepError,
     TooLargeError,
     TruncatedInputError,
@@ -53,6 +52,7 @@ from clean.options import Options
 # markup compresses 100:1 and is no bomb.
 RATIO_FLOOR_BYTES = 1024 * 1024
 CHUNK_BYTES = 256 * 1024
+ZSTD_FEED_BYTES = 1024
 
 
 # --- size --------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ class _Budget:
 
 
 def _inflate_zlib(data: bytes, budget: _Budget) -> bytes:
-    # wbits 47: zlib or gzip header, detected. Concatenated gzip members are one stream.
+    # wbits 47: the header is detected. Concatenated gzip members are one stream.
     pieces: list[bytes] = []
     rest = data
     while rest:
@@ -161,20 +161,32 @@ def _inflate_with(decompressor, data: bytes, budget: _Budget) -> bytes:
 
 
 def _inflate_zstd(data: bytes, budget: _Budget) -> bytes:
-    import io
-
     import zstandard  # lazily, and only for zstd input
 
+    # zstd's decompressor takes no output limit, and one block of a few bytes
+    # can stand for 128 KiB: feed it a little input at a time and check after each.
     pieces: list[bytes] = []
-    with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as reader:
-        while piece := reader.read(CHUNK_BYTES):
-            pieces.append(piece)
-            budget.add(len(piece), len(data))
+    rest = data
+    try:
+        while rest:
+            inflater, fed = zstandard.ZstdDecompressor().decompressobj(), 0
+            while fed < len(rest) and not inflater.eof:
+                piece = inflater.decompress(rest[fed : fed + ZSTD_FEED_BYTES])
+                fed += ZSTD_FEED_BYTES
+                pieces.append(piece)
+                budget.add(len(piece), len(data) - len(rest) + fed)
+            if not inflater.eof:
+                raise TruncatedInputError(f"{budget.what} ends in the middle of its compressed data")
+            rest = inflater.unused_data + rest[fed:]  # the next frame
+    except zstandard.ZstdError as error:
+        raise CorruptInputError(f"{budget.what} is not valid zstd data: {error}") from None
     return b"".join(pieces)
 
 
 def decompress(data: bytes, options: Options, what: str = "the input") -> bytes:
-    """Inflate gzip, zlib, bzip2, xz or zstd data within the limits; other data is returned as it is.
+    """Inflate gzip, bzip2, xz or zstd data (known by its magic number) within the limits.
+
+    Other data is returned as it is.
 
     Raises DecompressionBombError (kind "decompression-bomb") when the output
     outgrows max_compression_ratio times the input, TooLargeError when it
@@ -193,9 +205,9 @@ def decompress(data: bytes, options: Options, what: str = "the input") -> bytes:
         if kind == "xz":
             return _inflate_with(lzma.LZMADecompressor(), data, budget)
         return _inflate_zstd(data, budget)
+    except InputError:  # ours: too large, a bomb, truncated, corrupt
+        raise
     except (zlib.error, OSError, lzma.LZMAError, ValueError, EOFError) as error:
-        if isinstance(error, TooLargeError | DecompressionBombError | TruncatedInputError):
-            raise
         raise CorruptInputError(f"{what} is not valid {kind} data: {error}") from None
 
 
@@ -321,24 +333,67 @@ def _case_insensitive_trie(words: list[str]) -> str:
     return emit(tree)
 
 
-# "<" or "</" before a block element's name; group 1 is "/" for an end tag.
-_BLOCK_TAG = re.compile(r"<(/?)" + _case_insensitive_trie(_BLOCK_NAMES) + r"(?=[\s/>])")
+# "<" or "</" before a block element's name; groups: "/" for an end tag, the name.
+_BLOCK_TAG = re.compile(r"<(/?)(" + _case_insensitive_trie(_BLOCK_NAMES) + r")(?=[\s/>])")
 _START_TAG = re.compile(r"<[A-Za-z]")
-_DEPTH_STEP = {"": 1, "/": -1}
+# Where the parser reads text, not tags: comments, scripts, styles.
+_RAW_START = re.compile(r"<(?:(!--)|(" + _case_insensitive_trie(["script", "style"]) + r")(?=[\s/>]))")
+_RAW_END = {
+    "!--": re.compile("-->"),
+    "script": re.compile("</" + _case_insensitive_trie(["script"])),
+    "style": re.compile("</" + _case_insensitive_trie(["style"])),
+}
+
+
+def _block_tags(html: str) -> Iterator[tuple[bool, list[tuple[str, str]]]]:
+    """(inside a comment, script or style?, the block tags there), in document order."""
+    position = 0
+    while True:
+        raw = _RAW_START.search(html, position)
+        yield False, _BLOCK_TAG.findall(html, position, raw.start() if raw else len(html))
+        if raw is None:
+            return
+        close = _RAW_END[raw.group(1) or raw.group(2).lower()].search(html, raw.end())
+        position = close.end() if close else len(html)
+        yield True, _BLOCK_TAG.findall(html, raw.end(), position)
 
 
 def block_nesting(html: str) -> int:
-    """How deep the page's block elements nest, from its tags alone.
+    """How deep the page's block elements nest, estimated from its tags alone, erring high.
 
-    An end tag closes one level, never below zero, whatever its name (a
-    stray </div> in a page that opened none changes nothing). Tags inside
-    scripts and comments count too: an over-estimate for odd pages, never an
-    under-estimate of what the parser will build from these tags.
+    An end tag closes one open element of its own name, if there is one (a
+    stray </section> closes no <div>); the parser's implied end tags are not
+    modelled, which errs high. Two readings are taken and the deeper wins:
+    one that skips comments, scripts and styles as the parser does, and one
+    that reads their tags too, so that neither a "</div>" inside a script
+    nor a "<script" inside an attribute value hides real nesting.
+
+    Not a tokenizer: markup crafted to combine such tricks, or end tags the
+    parser ignores behind a scope boundary (<object>, <td>, <marquee>), can
+    nest deeper than this says. Behind a boundary the parser stays fast; the
+    time budget and, in batch workers, the hard deadline bound the rest.
     """
-    steps = map(_DEPTH_STEP.__getitem__, _BLOCK_TAG.findall(html))
-    # Depth with a floor at zero is the running sum minus its running minimum.
-    sums = list(accumulate(steps, initial=0))
-    return max(map(sub, sums, accumulate(sums, min)))
+    open_all: dict[str, int] = {}
+    open_markup: dict[str, int] = {}
+    depth_all = depth_markup = deepest = 0
+    for inside_raw, tags in _block_tags(html):
+        for slash, name in tags:
+            name = name.lower()
+            if slash:
+                if open_all.get(name):
+                    open_all[name] -= 1
+                    depth_all -= 1
+                if not inside_raw and open_markup.get(name):
+                    open_markup[name] -= 1
+                    depth_markup -= 1
+                continue
+            open_all[name] = open_all.get(name, 0) + 1
+            depth_all += 1
+            if not inside_raw:
+                open_markup[name] = open_markup.get(name, 0) + 1
+                depth_markup += 1
+            deepest = max(deepest, depth_all, depth_markup)
+    return deepest
 
 
 def check_markup(html: str, options: Options) -> None:

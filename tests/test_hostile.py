@@ -295,9 +295,9 @@ def test_limits_are_options(large):
     deep = large("deep-inline-100k.html")
     assert outcome(deep, max_input_bytes=1000)[0] == "too-large"
     assert outcome(deep, max_input_bytes=0)[0] == "ok"
-    page = make_hostile.page("<div>" * 300 + f"<p>{ARTICLE}</p>" + "</div>" * 300)
+    page = make_hostile.page("<div>" * 600 + f"<p>{ARTICLE}</p>" + "</div>" * 600)
     assert outcome_of_html(page)[0] == "too-deep"
-    assert outcome_of_html(page, max_dom_depth=400)[0] == "ok"
+    assert outcome_of_html(page, max_dom_depth=700)[0] == "ok"
     assert outcome_of_html(page, max_dom_depth=0)[0] == "ok"
     siblings = make_hostile.page("<p>x</p>" * 2000)
     assert outcome_of_html(siblings, max_dom_nodes=1000)[0] == "too-large"
