@@ -336,3 +336,24 @@ def test_refusing_large_cases_keeps_memory_bounded(large):
     peak_mb = int(done.stdout.strip())
     # Reading the 50 MiB file and its text costs ~150 MB; parsing a million elements would cost 1.5 GB.
     assert peak_mb < 400, f"peak memory {peak_mb} MB: {done.stderr}"
+
+
+@pytest.mark.parametrize("depth", [50, 500, 5000])
+def test_deeply_nested_json_ld_is_ignored_not_a_recursion_error(depth):
+    author = "[" * depth + '"Jane Doe"' + "]" * depth
+    html = make_hostile.page(
+        f"<p>{ARTICLE}</p>",
+        head=f'<script type="application/ld+json">{{"@type": "NewsArticle", "author": {author}}}</script>',
+    )
+    result = clean.clean_html(html)
+    assert ARTICLE in result.text
+    assert "author" not in result.metadata
+
+
+def test_json_ld_authors_are_still_read():
+    html = make_hostile.page(
+        f"<p>{ARTICLE}</p>",
+        head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+        '"author": [{"name": "Jane Doe"}, ["John Roe"]]}</script>',
+    )
+    assert clean.clean_html(html).metadata["author"] == "Jane Doe, John Roe"

@@ -58,9 +58,11 @@ def _jsonld_objects(tree) -> Iterator[dict]:
                     stack.extend(reversed(graph))
 
 
-def _jsonld_author(value) -> str:
+def _jsonld_author(value, depth: int = 0) -> str:
     if isinstance(value, list):
-        names = [_jsonld_author(v) for v in value]
+        if depth > 3:  # authors are a list of names; deeper nesting is junk (and would recurse away)
+            return ""
+        names = [_jsonld_author(v, depth + 1) for v in value]
         return ", ".join(n for n in names if n)
     if isinstance(value, dict):
         return _clean(str(value.get("name") or ""))
