@@ -22,7 +22,8 @@ from clean.model import Block
 from clean.rules.dom import step_matches
 
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
-PUNCTUATION = frozenset(".,;:!?")
+_DROP_PUNCTUATION = str.maketrans("", "", ".,;:!?")
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
 KINDS = ("heading", "paragraph", "list-item", "table-row", "text")
 # How many ancestors above a block count as "near".
 NEAR_ANCESTORS = 3
@@ -92,8 +93,9 @@ def _shape(block: Block) -> tuple[float, float, float, float]:
     text = block.text
     words = block.features.get("words", 0.0) or 1.0
     sentence_end = float(text.rstrip().endswith(SENTENCE_END))
-    punctuation = min(1.0, sum(1 for c in text if c in PUNCTUATION) / words)
-    digits = sum(1 for c in text if c.isdigit()) / max(1, len(text))
+    # Counting by deleting (str.translate runs in C): characters gone = characters counted.
+    punctuation = min(1.0, (len(text) - len(text.translate(_DROP_PUNCTUATION))) / words)
+    digits = (len(text) - len(text.translate(_DROP_DIGITS))) / max(1, len(text))
     return sentence_end, punctuation, digits, words
 
 

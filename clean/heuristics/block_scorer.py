@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,14 +40,25 @@ class LinearModel:
         return [w * (x - m) / s for w, x, m, s in zip(self.weights, row, self.mean, self.scale, strict=True)]
 
     def score(self, row: list[float]) -> float:
-        total = sum(self.contributions(row))
+        # The same sum as contributions(), folded: sum(w/s * x) - sum(w/s * m).
+        slopes, offset = self._folded()
+        total = sum(map(operator.mul, slopes, row)) - offset
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+    def _folded(self) -> tuple[tuple[float, ...], float]:
+        return _fold(self.weights, self.mean, self.scale)
 
     def explain(self, row: list[float], count: int = 3, *, against: bool = True) -> str:
         """The `count` features that pushed the score down (or up) the most, with their values."""
         pairs = sorted(zip(self.contributions(row), self.names, row, strict=True), reverse=not against)
         parts = [f"{name}={value:.2f} ({c:+.1f})" for c, name, value in pairs[:count] if (c < 0) == against]
         return ", ".join(parts) or "no single feature"
+
+
+@cache
+def _fold(weights: tuple[float, ...], mean: tuple[float, ...], scale: tuple[float, ...]):
+    slopes = tuple(w / s for w, s in zip(weights, scale, strict=True))
+    return slopes, sum(k * m for k, m in zip(slopes, mean, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

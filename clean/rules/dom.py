@@ -121,12 +121,39 @@ def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     element = parse_step(step_text)
     if element.tag in ("html", "body"):
         return ()
+    index = _rule_index()
+    candidates = set(index.get(("tag", element.tag), ()))
+    if element.role:
+        candidates.update(index.get(("role", element.role), ()))
+    for word in element.words:
+        candidates.update(index.get(("word", word), ()))
+    for pair in element.pairs:
+        candidates.update(index.get(("pair", pair), ()))
+    if not candidates:
+        return ()
+    rules = dom_rules()
     found = []
-    for number, rule in enumerate(dom_rules()):
-        matched = rule.matches(element)
+    for number in sorted(candidates):
+        matched = rules[number].matches(element)
         if matched is not None:
             found.append((number, matched))
     return tuple(found)
+
+
+@cache
+def _rule_index() -> dict[tuple[str, str], tuple[int, ...]]:
+    """Which rules can match an element with a given tag, role, word or pair."""
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for number, rule in enumerate(dom_rules()):
+        for kind, values in (
+            ("tag", rule.tags),
+            ("role", rule.roles),
+            ("word", rule.words),
+            ("pair", rule.pairs),
+        ):
+            for value in values:
+                index[(kind, value)].append(number)
+    return {key: tuple(numbers) for key, numbers in index.items()}
 
 
 Found = tuple[DomRule, str, str] | None

@@ -42,40 +42,45 @@ class ElementStats:
 
 
 def element_stats(blocks: Iterable[Block], prose_weight: Callable[[Block], float]) -> dict[str, ElementStats]:
-    """Totals for every element that holds at least one of `blocks`."""
-    own: dict[str, ElementStats] = {}
-    for block in blocks:
-        if not block.path:
-            continue
-        stats = own.get(block.path)
-        if stats is None:
-            stats = own[block.path] = ElementStats(block.path)
-        features = block.features
-        stats.words += features.get("words", 0.0)
-        stats.chars += features.get("chars", 0.0)
-        stats.link_chars += features.get("link_chars", 0.0)
-        stats.prose += prose_weight(block)
-        stats.blocks += 1
-        stats.holds_h1 = stats.holds_h1 or block.tag == "h1"
-    # Every ancestor of a block-owning element, in the order first seen
-    # (document order), each linked to its parent.
+    """Totals for every element that holds at least one of `blocks` (given in document order).
+
+    In document order the blocks of one element come one after another, so a
+    stack of the open elements is enough: when a block leaves an element, the
+    element's totals are final and go to its parent.
+    """
     elements: dict[str, ElementStats] = {}
-    for path in own:
-        current = path
-        while current and current not in elements:
-            elements[current] = ElementStats(current)
-            current = current.rpartition(SEPARATOR)[0]
-    for path in elements:
-        parent = path.rpartition(SEPARATOR)[0]
-        if parent:
-            elements[parent].children.append(path)
-    # Deepest first, so a parent adds each child's final totals. An element
-    # can own blocks and have children (text directly in a div, a p inside it).
-    for path in sorted(elements, key=lambda p: p.count(SEPARATOR), reverse=True):
-        element = elements[path]
-        if path in own:
-            element.add(own[path])
-        parent = path.rpartition(SEPARATOR)[0]
-        if parent:
-            elements[parent].add(element)
+    stack: list[ElementStats] = []
+    for block in blocks:
+        path = block.path
+        if not path:
+            continue
+        while stack:
+            top = stack[-1].path
+            if path == top or path.startswith(top) and path.startswith(SEPARATOR, len(top)):
+                break
+            done = stack.pop()
+            if stack:
+                stack[-1].add(done)
+        if not stack or stack[-1].path != path:
+            prefix = stack[-1].path if stack else ""
+            rest = path[len(prefix) + len(SEPARATOR) :] if prefix else path
+            for part in rest.split(SEPARATOR):
+                prefix = f"{prefix}{SEPARATOR}{part}" if prefix else part
+                element = ElementStats(prefix)
+                if stack:
+                    stack[-1].children.append(prefix)
+                elements[prefix] = element
+                stack.append(element)
+        element = stack[-1]
+        features = block.features
+        element.words += features.get("words", 0.0)
+        element.chars += features.get("chars", 0.0)
+        element.link_chars += features.get("link_chars", 0.0)
+        element.prose += prose_weight(block)
+        element.blocks += 1
+        element.holds_h1 = element.holds_h1 or block.tag == "h1"
+    while stack:
+        done = stack.pop()
+        if stack:
+            stack[-1].add(done)
     return elements

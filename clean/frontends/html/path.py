@@ -19,6 +19,7 @@ SEPARATOR = " > "
 MAX_CLASSES = 6
 # Characters that would break the path syntax inside an id or a class.
 _UNSAFE = str.maketrans({c: "_" for c in "#.>[]: =\t\n\r\f"})
+_CLASS_LIST = str.maketrans({**{c: "_" for c in "#.>[]:=\t\n\r\f"}, " ": "."})
 # Splits a class or id into words: "post-header__title" -> post, header, title.
 # Words, not substrings, so "head" never reads as "ad". Not at camelCase humps:
 # generated class names ("root__adKqa") would read as "ad"; "adSlot" is the
@@ -37,22 +38,28 @@ def safe(value: str) -> str:
 
 def step(tag: str, attributes: dict[str, str | None], nth: int) -> str:
     """One step of a path for an element with these attributes."""
-    parts = [tag[:MAX_NAME_CHARS]]
+    text = tag if len(tag) <= MAX_NAME_CHARS else tag[:MAX_NAME_CHARS]
     element_id = attributes.get("id")
     if element_id:
-        parts.append("#" + safe(element_id.strip()))
+        text += "#" + safe(element_id.strip())
     classes = attributes.get("class")
     if classes:
-        parts.extend("." + safe(c) for c in classes.split()[:MAX_CLASSES])
+        names = classes.split()
+        if len(names) > MAX_CLASSES:
+            names = names[:MAX_CLASSES]
+        if len(classes) > MAX_NAME_CHARS and max(map(len, names)) > MAX_NAME_CHARS:
+            names = [n[:MAX_NAME_CHARS] for n in names]
+        # One translate for all the classes: the spaces between them become dots.
+        text += "." + " ".join(names).translate(_CLASS_LIST)
     role = attributes.get("role")
     if role:
-        parts.append(f"[role={safe(role.strip().lower())}]")
+        text += f"[role={safe(role.strip().lower())}]"
     itemprop = attributes.get("itemprop")
     if itemprop:
-        parts.append(f"[itemprop={safe(itemprop.strip())}]")
+        text += f"[itemprop={safe(itemprop.strip())}]"
     if nth > 1:
-        parts.append(f":{nth}")
-    return "".join(parts)
+        text += f":{nth}"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,33 +75,39 @@ class Step:
     pairs: frozenset[str] = frozenset()
 
 
-_STEP = re.compile(r"^([^#.\[:]+)((?:[#.][^#.\[:]*)*)((?:\[[a-z]+=[^\]]*\])*)(?::\d+)?$")
-_ATTR = re.compile(r"\[([a-z]+)=([^\]]*)\]")
-
-
 def words_of(name: str) -> list[str]:
-    return [w for w in _WORD_BREAK.split(name.lower()) if w]
+    lowered = name.lower()
+    if lowered.isalnum():
+        return [lowered]  # the common case, without the regex
+    return [w for w in _WORD_BREAK.split(lowered) if w]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=16384)
 def parse_step(text: str) -> Step:
-    found = _STEP.match(text)
-    if not found:
-        return Step(text, "", (), "", "", frozenset(), frozenset())
-    tag, names, attrs = found.groups()
-    element_id, classes = "", []
-    for piece in re.findall(r"[#.][^#.]*", names or ""):
-        if piece[0] == "#":
-            element_id = piece[1:]
-        elif piece[1:]:
-            classes.append(piece[1:])
-    attributes = dict(_ATTR.findall(attrs or ""))
+    # The syntax is made by `step` above: tag, #id, .classes, [attr=value]s, :N.
+    body, colon, nth = text.rpartition(":")
+    if colon and nth.isdigit():
+        text = body
+    attributes: dict[str, str] = {}
+    bracket = text.find("[")
+    if bracket >= 0:
+        for piece in text[bracket + 1 : -1].split("]["):
+            key, _, value = piece.partition("=")
+            attributes[key] = value
+        text = text[:bracket]
+    element_id = ""
+    head, _, rest = text.partition(".")
+    tag, _, element_id = head.partition("#")
+    classes = [c for c in rest.split(".") if c] if rest else []
     words: set[str] = set()
     pairs: set[str] = set()
-    for name in [element_id, *classes]:
+    for name in (element_id, *classes):
+        if not name:
+            continue
         name_words = words_of(name)
         words.update(name_words)
-        pairs.update(f"{a} {b}" for a, b in zip(name_words, name_words[1:], strict=False))
+        if len(name_words) > 1:
+            pairs.update(f"{a} {b}" for a, b in zip(name_words, name_words[1:], strict=False))
     return Step(
         tag,
         element_id,

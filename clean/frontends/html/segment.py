@@ -40,6 +40,7 @@ CONTAINERS = frozenset({
     "ul", "ol", "dl", "menu", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",
     "details", "center", "hgroup", "search", "noframes", "hr", "frameset",
 })  # fmt: skip
+BREAKING = frozenset(PARAGRAPH_KINDS) | CONTAINERS
 # Items of these share a group, so they print on adjacent lines.
 GROUPING = frozenset({"ul", "ol", "dl", "menu", "table"})
 ITEM_TAGS = frozenset({"li", "dt", "dd", "tr"})
@@ -157,6 +158,10 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             text = node.text_content
             if text:
                 if not pre_depth:
+                    if text.isspace():  # most text nodes: the indentation between tags
+                        if parts and parts[-1][-1:] not in (" ", "\n"):
+                            parts.append(" ")
+                        continue
                     text = SPACE_RUN.sub(" ", text)
                     if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
                         continue
@@ -172,13 +177,17 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             parts.append("\n")
             continue
         attributes = node.attributes
-        if attributes and is_hidden(attributes):
+        if (
+            attributes
+            and ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes)
+            and is_hidden(attributes)
+        ):
             continue
         if tag == "pre":
             flush()
             pre_depth += 1
             push(_LEAVE_PRE)  # below the block's marker: the block is flushed as <pre> first
-        if tag in PARAGRAPH_KINDS or tag in CONTAINERS or "-" in tag:
+        if tag in BREAKING or "-" in tag:
             flush()
             parent = frames[-1]
             nth = parent.child_tags.get(tag, 0) + 1
