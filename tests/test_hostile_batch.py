@@ -195,10 +195,10 @@ def test_hostile_records_get_the_error_kind_that_names_the_problem(batch_output)
     assert kind["fifo.html" if hasattr(os, "mkfifo") else "dangling.html"] == "read"
     assert kind["dangling.html"] == "read"
     assert kind["pdf-as-html.html"] == "binary"
-    assert kind["bomb.jsonl.gz:2"] == "too-large"  # a 512 MiB line, skipped without holding it
+    assert kind["bomb.jsonl.gz:2"] == "too-large"  # a 128 MiB line, skipped without holding it
     assert kind["before-bomb"] is None
     assert kind["broken.jsonl:20"] == "json"  # 100,000 nested arrays: the decoder's recursion limit
-    assert kind["<urn:uuid:00000000-0000-4000-8000-bbbbbbbbbbbb>"] == "too-large"  # declares 512 MiB
+    assert kind["<urn:uuid:00000000-0000-4000-8000-bbbbbbbbbbbb>"] == "too-large"  # declares 128 MiB
     cut = [r for r in rows if r["error"] and r["error"]["kind"] == "truncated" and r["id"].startswith("<urn")]
     assert len(cut) == 2  # the last record of each cut WARC, not passed off as a whole page
 
