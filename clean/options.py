@@ -25,10 +25,40 @@ class Options:
     headline_max_words: int = 22
     # ...whose vocabulary overlaps the article's by at most this fraction.
     headline_max_overlap: float = 0.34
+    # Headlines run to several words; shorter runs are menus and tag lists,
+    # which page-edges judges by position instead.
+    headline_min_mean_words: float = 5.0
 
     # Page edges (text mode): short lines before the first / after the last
     # article paragraph are header / footer when they look like chrome.
     edge_max_words: int = 15
+
+    # Text mode: the article is the stretch of lines with the best content score
+    # (clean/heuristics/line_score.py). Prose is a sentence of at least this many
+    # words...
+    region_prose_min_words: int = 10
+    # ...with at least this share of stopwords (running text; menus have none);
+    region_prose_min_stopwords: float = 0.2
+    # it scores its word count, but at most this much, so one long block of
+    # comments or legal text cannot outweigh a whole run of chrome around it.
+    region_prose_cap: int = 40
+    # A short line costs this much, a line an earlier rule removed this much,
+    # and a heading that opens comments or related links ("Related posts") this
+    # much: what follows it is another section.
+    region_short_penalty: float = 1.0
+    region_removed_penalty: float = 20.0
+    region_section_end_penalty: float = 100.0
+
+    # Record lists (text mode, clean/heuristics/records.py): a line recurring at
+    # least this many times...
+    record_min_repeats: int = 3
+    # ...every 2 to this many lines (the median step)...
+    record_max_step: int = 20
+    # ...with at least this share of its steps within 0.5-1.5x the median, marks a
+    # list of records; it joins the article when it holds more than this many
+    # times the words of the prose stretch.
+    record_regularity: float = 0.7
+    record_min_share: float = 2.0
 
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5

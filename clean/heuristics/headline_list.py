@@ -23,7 +23,11 @@ RULE = "headline-list"
 def is_title_like(block: Block, options: Options) -> bool:
     text = block.kept_text().rstrip()
     words = len(text.split())
-    return 1 <= words <= options.headline_max_words and not is_prose(block) and not text.endswith((".", ",", ";"))
+    return (
+        1 <= words <= options.headline_max_words
+        and not is_prose(block)
+        and not text.endswith((".", ",", ";"))
+    )
 
 
 def title_runs(doc: Document, options: Options) -> list[list[Block]]:
@@ -48,11 +52,24 @@ def run_overlap(run: list[Block], profile: ArticleProfile) -> float:
     return overlap(words, profile.vocabulary)
 
 
+def inside_article(run_: list[Block], profile: ArticleProfile) -> bool:
+    """Between two of the article's prose blocks: a list the article itself makes."""
+    return profile.first < run_[0].index and run_[-1].index < profile.last
+
+
+def headline_shaped(run_: list[Block], options: Options) -> bool:
+    """Headlines are sentences without a full stop; menus and tag lists are a word or two."""
+    words = sum(len(block.kept_text().split()) for block in run_)
+    return words / len(run_) >= options.headline_min_mean_words
+
+
 def run(doc: Document, options: Options) -> None:
     profile = article_profile(doc)
     if profile is None:
         return
     for run_ in title_runs(doc, options):
+        if inside_article(run_, profile) or not headline_shaped(run_, options):
+            continue
         shared = run_overlap(run_, profile)
         if shared > options.headline_max_overlap:
             continue

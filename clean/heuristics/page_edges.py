@@ -1,90 +1,137 @@
-"""Site header and footer in a page's text: what stands before and after the article.
+"""Site header and footer in a page's text: everything before and after the article.
 
 Text mode only (the HTML front end knows headers and footers from the DOM).
-The article spans from its first to its last prose block. Outside that span:
 
-  page-header  before the article: pipe-separated menus and taglines
-               ("Certified company | Engineering the world"), runs of very
-               short menu lines, and short lines that share no word with the
-               article. The title shares the article's words, so it stays.
-  page-footer  after the article: short lines that share little with it
-               (contact blocks, calls to action, link lists).
+1. Every line gets a content score (`line_score`): prose counts its words,
+   short lines and lines earlier rules removed count against.
+2. The article is the stretch of lines with the highest total score (the
+   maximum-sum segment), so it starts and ends with prose and bridges the
+   headings, list items and captions between paragraphs, but not the long
+   runs of menu lines, teasers and share bars around them.
+3. A record list (`records`) that holds more than `record_min_share` times
+   the words of that stretch is content too (a listing, a catalogue, a
+   thread): the article is widened to cover it.
+4. The title stays: the nearest kept line above the article, when it is
+   short and shares a word with it.
+
+Everything kept outside the article is removed:
+
+  page-header  above it: menus, taglines, logins, crumbs of the site;
+  page-footer  below it: contact blocks, calls to action, link lists, teasers.
+
+When nothing on the page scores as content, the page is left alone.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from clean.heuristics.article import ArticleProfile, article_profile
+from clean.heuristics.line_score import LineScore, score_lines
+from clean.heuristics.records import RecordList, largest_record_list
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
 from clean.vocabulary import content_words
 
 STAGE_NAME = "page-edges"
-PIPE = re.compile(r"\s[|¦]\s|\s*[|¦]\s*$")
-MENU_WORDS = 3
-MENU_RUN = 3
-# Footer lines sharing more than this with the article are kept.
-FOOTER_MAX_OVERLAP = 0.25
+TITLE_MAX_WORDS = 20
+# How many kept lines above the article the title may be.
+TITLE_REACH = 1
 
 
-def is_pipe_menu(text: str) -> bool:
-    """Short fields joined by pipes, none of them a sentence."""
-    fields = [f.strip() for f in re.split(r"[|¦]", text) if f.strip()]
-    return len(fields) >= 2 and all(len(f.split()) <= 4 for f in fields) and not text.rstrip().endswith(".")
+@dataclass(frozen=True, slots=True)
+class Article:
+    first: int  # block indices, inclusive
+    last: int
+    score: float
+    records: RecordList | None = None
+
+    def span(self, doc: Document) -> str:
+        start, end = doc.blocks[self.first].lines, doc.blocks[self.last].lines
+        if start is None or end is None:
+            return f"blocks {self.first + 1}-{self.last + 1}"
+        return f"lines {start[0]}-{end[1]}"
 
 
-def _menu_runs(blocks: list[Block]) -> set[int]:
-    """Indices of blocks in runs of very short lines: a menu laid out as text."""
-    found: set[int] = set()
-    run: list[Block] = []
-    for block in blocks + [None]:  # type: ignore[list-item]
-        if block is not None and len(block.kept_text().split()) <= MENU_WORDS:
-            run.append(block)
-            continue
-        if len(run) >= MENU_RUN:
-            found.update(b.index for b in run)
-        run = []
+def best_stretch(scores: list[LineScore]) -> tuple[int, int, float] | None:
+    """The maximum-sum segment (first, last, total); None when no line scores above zero."""
+    best, total, start = 0.0, 0.0, 0
+    found: tuple[int, int, float] | None = None
+    for index, score in enumerate(scores):
+        if total <= 0:
+            total, start = score.value, index
+        else:
+            total += score.value
+        if total > best:
+            best, found = total, (start, index, total)
     return found
 
 
-def _header(doc: Document, blocks: list[Block], profile: ArticleProfile, options: Options) -> None:
-    menus = _menu_runs(blocks)
-    for block in blocks:
-        text = block.kept_text()
+def find_article(doc: Document, scores: list[LineScore], options: Options) -> Article | None:
+    stretch = best_stretch(scores)
+    records = largest_record_list(doc, options) if options.enabled("record-list") else None
+    if stretch is None:
+        if records is None:
+            return None
+        return Article(records.first, records.last, 0.0, records)
+    first, last, total = stretch
+    if records is not None:
+        prose_words = sum(len(b.kept_text().split()) for b in doc.blocks[first : last + 1] if b.kept)
+        if records.words > options.record_min_share * prose_words:
+            return Article(min(first, records.first), max(last, records.last), total, records)
+    return Article(first, last, total)
+
+
+def title_above(doc: Document, article: Article) -> Block | None:
+    """The short kept line right above the article that shares its words (its title)."""
+    vocabulary = {
+        w
+        for b in doc.blocks[article.first : article.last + 1]
+        if b.kept
+        for w in content_words(b.kept_text())
+    }
+    seen = 0
+    for block in reversed(doc.blocks[: article.first]):
+        if not block.kept:
+            continue
+        seen += 1
+        text = block.kept_text().rstrip()
         words = content_words(text)
-        if is_pipe_menu(text):
-            reason = "a pipe-separated menu or tagline above the article"
-        elif block.index in menus:
-            reason = "part of a run of very short menu lines above the article"
-        elif len(text.split()) <= options.edge_max_words and words and profile.shared(text) == 0:
-            reason = "a short line above the article that shares none of its words"
-        else:
-            continue
-        doc.remove(block, STAGE_NAME, "page-header", reason)
+        if (
+            len(text.split()) <= TITLE_MAX_WORDS
+            and not text.endswith((".", ",", ";"))
+            and any(w in vocabulary for w in words)
+        ):
+            return block
+        if seen >= TITLE_REACH:
+            return None
+    return None
 
 
-def _footer(doc: Document, blocks: list[Block], profile: ArticleProfile, options: Options) -> None:
-    for block in blocks:
-        text = block.kept_text()
-        if len(text.split()) > options.edge_max_words:
-            continue
-        shared = profile.shared(text)
-        if shared <= FOOTER_MAX_OVERLAP:
-            reason = f"a short line below the article sharing {shared:.0%} of its words with it"
-            doc.remove(block, STAGE_NAME, "page-footer", reason)
+def _reason(where: str, doc: Document, article: Article, score: LineScore) -> str:
+    found_by = f"; it covers {article.records.describe()}" if article.records else ""
+    return (
+        f"{where} the article ({article.span(doc)}, content score {article.score:+.0f}{found_by}); "
+        f"this line: {score.describe()}"
+    )
 
 
 def run(doc: Document, options: Options) -> None:
-    profile = article_profile(doc)
-    if profile is None:
+    scores = score_lines(doc, options)
+    article = find_article(doc, scores, options)
+    if article is None:
         return
-    kept = [b for b in doc.blocks if b.kept]
-    if options.enabled("page-header"):
-        _header(doc, [b for b in kept if b.index < profile.first], profile, options)
-    if options.enabled("page-footer"):
-        _footer(doc, [b for b in kept if b.index > profile.last], profile, options)
+    title = title_above(doc, article)
+    for block in doc.blocks:
+        if not block.kept or article.first <= block.index <= article.last or block is title:
+            continue
+        if block.index < article.first:
+            if options.enabled("page-header"):
+                reason = _reason("above", doc, article, scores[block.index])
+                doc.remove(block, STAGE_NAME, "page-header", reason)
+        elif options.enabled("page-footer"):
+            reason = _reason("below", doc, article, scores[block.index])
+            doc.remove(block, STAGE_NAME, "page-footer", reason)
 
 
 STAGE = Stage(STAGE_NAME, run, kinds=("text",), summary="site header and footer around the article (text)")

@@ -53,7 +53,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "category": re.compile(rf"^(?:{_alternation(fields['categories'])})$", re.IGNORECASE),
-        "glued": re.compile(rf"^\s*{label}?(?P<date>{date})(?:\s*[|•·:–—-]\s*|\s+)(?=[\"“‘'(]?[A-Z])", re.IGNORECASE),
+        "glued": re.compile(
+            rf"^\s*{label}?(?P<date>{date})(?:\s*[|•·:–—-]\s*|\s+)(?=[\"“‘'(]?[A-Z])", re.IGNORECASE
+        ),
     }
 
 
@@ -75,7 +77,7 @@ def crumb_fields(text: str) -> list[str] | None:
     if not strong:
         return None
     # Fields we cannot name are tolerated when short: a category, a section name.
-    if any(k is None and len(f.split()) > MAX_FIELD_WORDS for k, f in zip(kinds, fields)):
+    if any(k is None and len(f.split()) > MAX_FIELD_WORDS for k, f in zip(kinds, fields, strict=True)):
         return None
     return [k or "category" for k in kinds]
 

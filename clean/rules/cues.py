@@ -17,6 +17,11 @@ from clean.options import Options
 from clean.stage import Stage
 
 STAGE_NAME = "cues"
+# Marks an entry removed because it is listed under a cue heading (page-edges
+# reads it: the heading ends a section, its entries do not).
+LISTED_UNDER_CUE = "listed-under-cue"
+# Marks a line that is a cue phrase and nothing else ("Related posts", "Comments").
+CUE_ALONE = "cue-alone"
 
 # What may follow a prefix cue: "Also read: ...", "Related » ...", "Read more - ...".
 SEPARATOR = r"\s*(?:[:：»›|>\-–—]|$)"
@@ -113,7 +118,8 @@ def run(doc: Document, options: Options) -> None:
         if heading is not None:
             if _is_list_item(block, options):
                 rule, phrase = heading
-                doc.remove(block, STAGE_NAME, rule.name, f'listed under the heading "{phrase}"')
+                if doc.remove(block, STAGE_NAME, rule.name, f'listed under the heading "{phrase}"'):
+                    block.features[LISTED_UNDER_CUE] = 1.0
                 continue
             heading = None
         text, words = normalise(block.text), len(block.text.split())
@@ -122,6 +128,8 @@ def run(doc: Document, options: Options) -> None:
             if found is not None:
                 phrase, alone = found
                 doc.remove(block, STAGE_NAME, rule.name, f'{rule.reason} ("{phrase}")')
+                if alone:
+                    block.features[CUE_ALONE] = 1.0
                 if alone and rule.takes_list:
                     heading = (rule, block.text.strip())
                 break

@@ -1,0 +1,94 @@
+"""How much one line of page text looks like the page's content, as a signed number.
+
+The page-edges stage adds these scores up along the page and keeps the
+best-scoring stretch (the article); see `page_edges`. The scale is words:
+
+  prose      +words (at most `region_prose_cap`): a sentence of at least
+             `region_prose_min_words` words, ending like one, with the share
+             of stopwords that running text has (menus and lists of names
+             have almost none);
+  sentence   0: a short sentence ("Verizon did not respond.") neither starts
+             nor ends an article;
+  short      -`region_short_penalty`: a label, a heading, a menu entry;
+  boilerplate  -`region_removed_penalty`: a line an earlier rule removed
+             (a share bar, a crumb, a cue); only -`region_short_penalty`
+             when the same line recurs three times or more, because then it
+             is the chrome of each item in a list (a "Reply" under every
+             post, a "Read more" under every teaser), not a page edge;
+  section end  -`region_section_end_penalty`: a heading that opens the
+             comments or the related links ("Leave a Reply", "Related
+             posts"); what follows belongs to another section.
+
+A paragraph's score grows with its length, a short line's penalty does not,
+so a few short lines inside an article (headings, list items) are bridged,
+while the long runs of menu lines around it are not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from clean.heuristics.article import SENTENCE_END
+from clean.model import Block, Document
+from clean.options import Options
+from clean.rules.cues import CUE_ALONE
+from clean.vocabulary import stopword_density
+
+# Removals by these rules, when the cue is the whole line, head a new section.
+SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
+# A removed line recurring this often is per-item chrome.
+ITEM_CHROME_REPEATS = 3
+
+NON_WORD = re.compile(r"\W+")
+
+
+@dataclass(frozen=True, slots=True)
+class LineScore:
+    value: float
+    kind: str  # prose, sentence, short, boilerplate, item-chrome, section-end
+
+    def describe(self) -> str:
+        return f"{self.kind} ({self.value:+.0f})"
+
+
+def line_key(text: str) -> str:
+    """The line's words, lower-cased: what makes two lines 'the same line'."""
+    return NON_WORD.sub(" ", text.lower()).strip()
+
+
+def is_section_end(block: Block) -> bool:
+    removal = block.removal
+    return removal is not None and removal.rule in SECTION_END_RULES and bool(block.features.get(CUE_ALONE))
+
+
+def score_line(block: Block, repeats: int, options: Options) -> LineScore:
+    """The score of one block, given how often its text occurs on the page."""
+    if block.removal is not None:
+        if repeats >= ITEM_CHROME_REPEATS:
+            return LineScore(-options.region_short_penalty, "item-chrome")
+        if is_section_end(block):
+            return LineScore(-options.region_section_end_penalty, "section-end")
+        return LineScore(-options.region_removed_penalty, "boilerplate")
+    text = block.kept_text().rstrip()
+    words = len(text.split())
+    if text.endswith(SENTENCE_END):
+        if (
+            words >= options.region_prose_min_words
+            and stopword_density(text) >= options.region_prose_min_stopwords
+        ):
+            return LineScore(float(min(words, options.region_prose_cap)), "prose")
+        if words >= SHORT_SENTENCE_MIN_WORDS:
+            return LineScore(0.0, "sentence")
+    return LineScore(-options.region_short_penalty, "short")
+
+
+# Fewer words than this, even with a full stop, is a label ("Yes.", "Read more.").
+SHORT_SENTENCE_MIN_WORDS = 4
+
+
+def score_lines(doc: Document, options: Options) -> list[LineScore]:
+    """Every block's score, in document order."""
+    counts = Counter(line_key(b.text) for b in doc.blocks)
+    return [score_line(b, counts[line_key(b.text)], options) for b in doc.blocks]
