@@ -174,3 +174,12 @@ def test_a_run_of_paragraphs_laid_out_twice_is_kept_once():
     result = clean.clean_html(page)
     assert result.text.count("Part 1.") == 1
     assert [r.rule for r in result.removed] == ["repeated-block"] * 3
+
+
+def test_utility_classes_hide_unless_a_responsive_class_shows_the_element():
+    page = (
+        '<p class="sr-only">Opens in a new window</p><p class="hidden">Thanks for signing up!</p>'
+        '<p class="hidden md:block">Desktop only</p><p class="d-none d-lg-block">Large screens</p>'
+        "<p>Always</p>"
+    )
+    assert [b.text for b in blocks(page)] == ["Desktop only", "Large screens", "Always"]

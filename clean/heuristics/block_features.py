@@ -17,9 +17,10 @@ from importlib import resources
 
 from clean.frontends.html.elements import ElementStats
 from clean.frontends.html.path import SEPARATOR, parse_step
-from clean.heuristics.region import Region, is_semantic
+from clean.heuristics.region import Region, is_semantic, prose_weight
 from clean.model import Block
-from clean.rules.dom import step_matches
+from clean.rules.dom import dom_rules, step_matches
+from clean.vocabulary import content_words
 
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
 _DROP_PUNCTUATION = str.maketrans("", "", ".,;:!?")
@@ -36,6 +37,8 @@ FEATURES: tuple[str, ...] = (
     "grandparent_link_density", "grandparent_log_words", "grandparent_prose_share",
     "previous_link_density", "previous_log_words", "next_link_density", "next_log_words",
     "page_log_prose", "long_link_text",
+    "topic_overlap", "title_overlap", "sibling_index", "distance_to_region",
+    "navigation_class_near", "promotion_class_near", "discussion_class",
 )  # fmt: skip
 # The second pass adds what the first pass thought of the block's surroundings.
 CONTEXT_FEATURES: tuple[str, ...] = (
@@ -52,30 +55,67 @@ def content_class_words() -> frozenset[str]:
     return frozenset(tomllib.loads(text)["words"])
 
 
+# The DOM rules' kinds of chrome, in three groups the scorer weighs separately.
+NAVIGATION_RULES = frozenset({
+    "nav-element", "menu", "breadcrumb", "pagination", "tags", "site-header", "site-footer",
+    "search-box", "form", "sidebar",
+})  # fmt: skip
+DISCUSSION_RULES = frozenset({"comments"})
+
+
 @cache
-def _step_signals(step_text: str) -> tuple[bool, bool, bool]:
-    """(semantic container, chrome class word, content class word) for one path step."""
+def _step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
+    """(semantic container, chrome class word, content class word, chrome group) for one path step."""
     step = parse_step(step_text)
     if step.tag in ("html", "body"):
-        return False, False, False
-    chrome = bool(step_matches(step_text))
-    return is_semantic(step), chrome, bool(step.words & content_class_words())
+        return False, False, False, ""
+    matches = step_matches(step_text)
+    group = ""
+    if matches:
+        name = dom_rules()[matches[0][0]].name
+        group = (
+            "navigation"
+            if name in NAVIGATION_RULES
+            else "discussion"
+            if name in DISCUSSION_RULES
+            else "promotion"
+        )
+    return is_semantic(step), bool(matches), bool(step.words & content_class_words()), group
 
 
-def _ancestry(path: str) -> tuple[float, float, float, float]:
+@cache
+def _ancestry(path: str) -> tuple[float, ...]:
+    """(semantic, chrome near, chrome far, content class, navigation near, promotion near, discussion)."""
     parts = path.split(SEPARATOR)
-    semantic = chrome_near = chrome_far = content = False
+    semantic = chrome_near = chrome_far = content = navigation = promotion = discussion = False
     near_from = max(0, len(parts) - 1 - NEAR_ANCESTORS)
     for i, part in enumerate(parts):
-        is_sem, is_chrome, is_content = _step_signals(part)
+        is_sem, is_chrome, is_content, group = _step_signals(part)
         semantic = semantic or is_sem
         content = content or is_content
+        discussion = discussion or group == "discussion"
         if is_chrome:
             if i >= near_from:
                 chrome_near = True
+                navigation = navigation or group == "navigation"
+                promotion = promotion or group == "promotion"
             else:
                 chrome_far = True
-    return float(semantic), float(chrome_near), float(chrome_far), float(content)
+    return tuple(map(float, (semantic, chrome_near, chrome_far, content, navigation, promotion, discussion)))
+
+
+def _sibling_index(path: str) -> float:
+    """How far down a run of same-tag siblings the block or its near ancestors sit (cards, rows)."""
+    highest = 1
+    for part in path.rsplit(SEPARATOR, NEAR_ANCESTORS)[-NEAR_ANCESTORS - 1 :]:
+        head, colon, nth = part.rpartition(":")
+        if colon and nth.isdigit():
+            highest = max(highest, int(nth))
+    return math.log1p(highest) / 3.0
+
+
+def _overlap(words: list[str], vocabulary: frozenset[str] | set[str]) -> float:
+    return sum(map(vocabulary.__contains__, words)) / len(words) if words else 0.0
 
 
 def _log_words(words: float) -> float:
@@ -105,6 +145,7 @@ def block_features(
     total_prose: float,
     region: Region | None,
     total_blocks: int,
+    title: str = "",
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order)."""
     region_share = 0.0
@@ -112,6 +153,18 @@ def block_features(
         region_share = elements[region.path].prose / total_prose
     page_prose = math.log1p(total_prose / 100.0) / 5.0
     last = max(1, total_blocks - 1)
+    in_region = [region is not None and region.holds(b) for b in blocks]
+    inside = [i for i, held in enumerate(in_region) if held]
+    first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
+    # The topic: the words of the region's prose (all prose when there is no region).
+    words_of = [content_words(b.text) for b in blocks]
+    topic = {
+        w
+        for i, b in enumerate(blocks)
+        if (in_region[i] or not inside) and prose_weight(b) > 0
+        for w in words_of[i]
+    }
+    title_words = set(content_words(title))
     rows: list[list[float]] = []
     for i, block in enumerate(blocks):
         features = block.features
@@ -119,6 +172,7 @@ def block_features(
         parent_path = path.rpartition(SEPARATOR)[0]
         grandparent_path = parent_path.rpartition(SEPARATOR)[0]
         sentence_end, punctuation, digits, words = _shape(block)
+        ancestry = _ancestry(path)
         link_density = features.get("link_density", 0.0)
         previous = blocks[i - 1].features if i > 0 else {}
         following = blocks[i + 1].features if i + 1 < len(blocks) else {}
@@ -133,8 +187,8 @@ def block_features(
             *(float(block.kind == k) for k in KINDS),
             float(block.tag == "h1"),
             block.index / last,
-            *_ancestry(path),
-            float(region is not None and region.holds(block)),
+            *ancestry[:4],
+            float(in_region[i]),
             region_share,
             *_element_features(elements.get(parent_path), total_prose),
             *_element_features(elements.get(grandparent_path), total_prose),
@@ -144,6 +198,11 @@ def block_features(
             _log_words(following.get("words", 0.0)),
             page_prose,
             link_density * _log_words(words),
+            _overlap(words_of[i], topic),
+            _overlap(words_of[i], title_words),
+            _sibling_index(path),
+            0.0 if in_region[i] else min(1.0, min(abs(i - first_inside), abs(i - last_inside)) / 20.0),
+            *ancestry[4:],
         ])  # fmt: skip
     return rows
 

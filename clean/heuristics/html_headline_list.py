@@ -20,9 +20,17 @@ from clean.stage import Stage
 
 # A block is a headline when at least this share of its characters are a link.
 HEADLINE_MIN_LINK_DENSITY = 0.5
+# Headline lists are told apart from an article; on a page whose kept words are
+# less than this share prose, there is no article to tell them from.
+ARTICLE_MIN_PROSE_SHARE = 0.5
 
 
 def run(doc: Document, options: Options) -> None:
+    kept = [b for b in doc.blocks if b.kept]
+    words = sum(b.features.get("words", 0.0) for b in kept)
+    prose = sum(b.features.get("words", 0.0) for b in kept if is_prose(b))
+    if not words or prose < ARTICLE_MIN_PROSE_SHARE * words:
+        return  # not an article page: its lists of links are what it is for (listings, indexes)
     view = Document(kind=doc.kind, source="", url=doc.url, metadata=doc.metadata)
     view.blocks = [
         b

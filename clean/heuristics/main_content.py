@@ -51,14 +51,14 @@ class PageView:
         total = sum(prose_weight(b) for b in kept)
         return cls(kept, elements, total, find_region(elements, total))
 
-    def feature_rows(self, total_blocks: int) -> list[list[float]]:
-        return block_features(self.blocks, self.elements, self.total_prose, self.region, total_blocks)
+    def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
+        return block_features(self.blocks, self.elements, self.total_prose, self.region, total_blocks, title)
 
 
-def score_blocks(view: PageView, total_blocks: int) -> tuple[list[float], list[list[float]]]:
+def score_blocks(view: PageView, total_blocks: int, title: str = "") -> tuple[list[float], list[list[float]]]:
     """(content score, second-pass feature row) per kept block."""
     scorer = block_scorer()
-    rows = view.feature_rows(total_blocks)
+    rows = view.feature_rows(total_blocks, title)
     first = [scorer.first.score(row) for row in rows]
     paths = [b.path or "" for b in view.blocks]
     words = [b.features.get("words", 0.0) for b in view.blocks]
@@ -115,7 +115,7 @@ def run(doc: Document, options: Options) -> None:
     view = PageView.of(doc)
     if view.blocks and view.total_prose > 0:
         scorer = block_scorer()
-        scores, rows = score_blocks(view, len(doc.blocks))
+        scores, rows = score_blocks(view, len(doc.blocks), doc.metadata.get("title", ""))
         for block, score, row in zip(view.blocks, scores, rows, strict=True):
             if score >= scorer.threshold:
                 continue

@@ -63,7 +63,8 @@ def page_rows(page) -> tuple[str, list[list[float]], list[float], list[float], l
         labels.append(_label(tokens, gold_trigrams, gold_joined))
         words.append(float(len(tokens)))
     paths = [b.path or "" for b in view.blocks]
-    return page.id, view.feature_rows(len(doc.blocks)), labels, words, paths, float(len(gold))
+    rows = view.feature_rows(len(doc.blocks), doc.metadata.get("title", ""))
+    return page.id, rows, labels, words, paths, float(len(gold))
 
 
 def fit(x, y, w, l2: float = L2):

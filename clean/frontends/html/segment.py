@@ -60,10 +60,28 @@ def _is_fallback_page(node) -> bool:
     return len(node.text(deep=True, separator=" ").split()) >= NOSCRIPT_MIN_WORDS
 
 
+# Utility classes that hide an element on every screen (Tailwind, Bootstrap,
+# WordPress, ...) or show it to screen readers only. A responsive class beside
+# them ("hidden md:block", "d-none d-lg-flex") means it shows on some screens.
+HIDDEN_CLASSES = frozenset({
+    "hidden", "d-none", "is-hidden", "u-hidden", "hide", "invisible", "sr-only", "visually-hidden",
+    "visuallyhidden", "screen-reader-text", "screen-reader-only", "element-invisible", "a11y-hidden",
+})  # fmt: skip
+SHOWN_SOMEWHERE = re.compile(r":|^d-(?:sm|md|lg|xl|xxl)-|^(?:visible|show)-")
+
+
+def _hidden_by_class(classes: str) -> bool:
+    names = classes.split()
+    return any(n in HIDDEN_CLASSES for n in names) and not any(SHOWN_SOMEWHERE.search(n) for n in names)
+
+
 def is_hidden(attributes: dict[str, str | None]) -> bool:
     if "hidden" in attributes:
         return True
     if (attributes.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    classes = attributes.get("class")
+    if classes and _hidden_by_class(classes):
         return True
     style = attributes.get("style")
     return bool(style and HIDDEN_STYLE.search(style))
