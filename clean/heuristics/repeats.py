@@ -1,0 +1,42 @@
+"""Repeated lines: text the page prints more than once is kept once.
+
+A page's text often holds the same words twice: a menu in its desktop and
+its mobile form, a "Reply" under every comment, a teaser above an article
+and the article's own first paragraph, or the whole article a second time
+for another layout. The reader needs it once, so every later kept line
+whose words equal an earlier kept line's (case and punctuation aside) goes.
+
+Text mode only; the HTML path removes layout copies from the DOM.
+"""
+
+from __future__ import annotations
+
+from clean.heuristics.line_score import line_key
+from clean.model import Block, Document
+from clean.options import Options
+from clean.stage import Stage
+
+STAGE_NAME = "repeats"
+RULE = "repeated-line"
+
+
+def _where(block: Block) -> str:
+    return f"line {block.lines[0]}" if block.lines else f"block {block.index + 1}"
+
+
+def run(doc: Document, options: Options) -> None:
+    first_seen: dict[str, Block] = {}
+    for block in doc.blocks:
+        if not block.kept:
+            continue
+        key = line_key(block.kept_text())
+        if not key:
+            continue
+        earlier = first_seen.setdefault(key, block)
+        if earlier is not block:
+            doc.remove(block, STAGE_NAME, RULE, f"the same words as {_where(earlier)}, which is kept")
+
+
+STAGE = Stage(
+    STAGE_NAME, run, kinds=("text",), summary="lines the page prints more than once, kept once (text)"
+)
