@@ -11,8 +11,9 @@ as JSONL.gz and WARC.gz into benchmarks/.cache/batch/ (not committed).
 
 Each run is a fresh `clean batch` process (or a Spark job), timed from start
 to end, so figures include reading, decompression, the pool and writing.
-Peak memory is the largest sum of resident memory of the run's whole process
-tree, sampled every 0.2 s. Results go to benchmarks/results/batch.json.
+Peak memory is the largest sum of proportional set sizes (PSS: shared pages
+split between the processes sharing them) of the run's whole process tree,
+sampled every 0.2 s. Results go to benchmarks/results/batch.json.
 
 --template-gain measures what the site-template pass is worth: the WCXB pages
 of every host with at least 3 pages, as HTML and as text mode input (the
@@ -95,18 +96,25 @@ class _BytesSink:
         return len(chunk)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def tree_memory(pid: int) -> int:
+    """Proportional set size (PSS) of a process and all its descendants (Linux /proc).
+
+    PSS, not RSS: forked workers share pages with their parent, and a sum of
+    RSS would count those pages once per process.
+    """
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     stack.extend(int(child) for child in handle.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
             continue
     return total
 
@@ -126,7 +134,7 @@ def timed(command: list[str]) -> dict:
     def sample() -> None:
         nonlocal peak
         while not stop.wait(0.2):
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -138,7 +146,7 @@ def timed(command: list[str]) -> dict:
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1)}
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_pss_mb": round(peak / 2**20, 1)}
 
 
 def run_batch(source: Path, jobs: int, records: int, templates: bool) -> dict:
