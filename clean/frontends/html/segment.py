@@ -63,11 +63,12 @@ def _is_fallback_page(node) -> bool:
 # Utility classes that hide an element on every screen (Tailwind, Bootstrap,
 # WordPress, ...) or show it to screen readers only. A responsive class beside
 # them ("hidden md:block", "d-none d-lg-flex") means it shows on some screens.
+# Not "hide" / "invisible": scripts put those on whole pages until they load.
 HIDDEN_CLASSES = frozenset({
-    "hidden", "d-none", "is-hidden", "u-hidden", "hide", "invisible", "sr-only", "visually-hidden",
+    "hidden", "d-none", "u-hidden", "sr-only", "visually-hidden",
     "visuallyhidden", "screen-reader-text", "screen-reader-only", "element-invisible", "a11y-hidden",
 })  # fmt: skip
-SHOWN_SOMEWHERE = re.compile(r":|^d-(?:sm|md|lg|xl|xxl)-|^(?:visible|show)-")
+SHOWN_SOMEWHERE = re.compile(r"[:@]|^d-(?:sm|md|lg|xl|xxl)-|^(?:visible|show)-")
 
 
 def _hidden_by_class(classes: str) -> bool:
@@ -195,11 +196,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             parts.append("\n")
             continue
         attributes = node.attributes
-        if (
-            attributes
-            and ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes)
-            and is_hidden(attributes)
-        ):
+        if attributes and is_hidden(attributes):
             continue
         if tag == "pre":
             flush()
