@@ -164,3 +164,14 @@ def test_cli_runs_and_prints_a_summary_table(tmp_path, capsys):
     assert batch_main([str(MIXED), "-o", str(out), "--jobs", "1", "--no-site-templates", "--quiet"]) == 0
     assert capsys.readouterr().err == ""  # --quiet: nothing but errors
     assert batch_main([str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.jsonl")]) == 2
+
+
+def test_progress_bar_has_an_eta_from_input_bytes_when_records_are_not_counted(tmp_path, capsys):
+    out = tmp_path / "bar.jsonl"
+    batch_main([str(MIXED), str(PAGES), "-o", str(out), "--jobs", "1", "--no-site-templates", "--progress"])
+    err = capsys.readouterr().err
+    total = MIXED.stat().st_size + sum(p.stat().st_size for p in PAGES.rglob("*") if p.name != "notes.pdf"
+                                       and p.is_file())
+    last = [line for line in err.replace("\r", "\n").splitlines() if line.startswith("cleaning")][-1]
+    assert "100%" in last and f"{len(read_jsonl(out))} records" in last
+    assert f"{total / 1000:.1f}k" in last  # the bar counts the inputs' bytes on disk

@@ -118,7 +118,11 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None and self._by_bytes and self._bar.total:
+            # All input was read (sizes on disk may differ from bytes read, e.g. gzip trailers).
+            self._bar.update(self._bar.total - self._bar.n)
+            self._bar.set_postfix_str(f"{self._records:,} records")
         self._bar.close()
 
 

@@ -226,9 +226,10 @@ def iter_directory(root: Path, stats: SourceStats | None = None) -> Iterator[Inp
             if Path(_strip_compression(name.lower())).suffix not in PAGE_SUFFIXES:
                 continue
             path = Path(directory) / name
-            yield page_record(path, path.relative_to(root).as_posix())
+            record = page_record(path, path.relative_to(root).as_posix())
             if stats is not None and path.is_file():
                 stats.bytes_read += path.stat().st_size
+            yield record
 
 
 # --- JSONL ------------------------------------------------------------------------------
