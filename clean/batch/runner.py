@@ -13,6 +13,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -163,6 +164,8 @@ def learn_templates(config: BatchConfig, job: dict, paths: BatchPaths) -> tuple[
 def run_batch(config: BatchConfig, log: IO[str] | None = None) -> dict[str, Any]:
     log = log or sys.stderr
     formats = check_inputs(config.inputs)
+    if config.output.endswith(".zst") and importlib.util.find_spec("zstandard") is None:
+        raise BatchError("zstd output needs the zstandard package: pip install 'clean-boilerplate[zstd]'")
     paths = BatchPaths.next_to(config.output)
     paths.checkpoint.parent.mkdir(parents=True, exist_ok=True)
     job = job_description(config)
