@@ -123,8 +123,8 @@ def run(doc: Document, options: Options) -> None:
         return
     title = title_above(doc, article)
     for block in doc.blocks:
-        if not block.kept or article.first <= block.index <= article.last or block is title:
-            continue
+        if not block.kept or block.trims or article.first <= block.index <= article.last or block is title:
+            continue  # (a trimmed line has a record already; it is not removed on top of it)
         if block.index < article.first:
             if options.enabled("page-header"):
                 reason = _reason("above", doc, article, scores[block.index])

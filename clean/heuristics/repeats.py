@@ -27,8 +27,8 @@ def _where(block: Block) -> str:
 def run(doc: Document, options: Options) -> None:
     first_seen: dict[str, Block] = {}
     for block in doc.blocks:
-        if not block.kept:
-            continue
+        if not block.kept or block.trims:
+            continue  # a trimmed line has a record already; it is not removed on top of it
         key = line_key(block.kept_text())
         if not key:
             continue
