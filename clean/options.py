@@ -60,6 +60,12 @@ class Options:
     record_regularity: float = 0.7
     record_min_share: float = 2.0
 
+    # One-line menus (text mode, clean/heuristics/menus.py): breadcrumb and pipe
+    # menu fields have at most this many words; a breadcrumb's last field (often
+    # the page's own title) at most the second.
+    menu_max_field_words: int = 4
+    breadcrumb_max_last_words: int = 14
+
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5
 

@@ -1,7 +1,7 @@
 """The stages in order, and the two entry points that run them.
 
-Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> repeats -> site template
-       -> title
+Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> menus -> repeats
+       -> site template -> title
 HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
        -> main content -> headline lists -> site template
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from clean import limits
 from clean.errors import InputError
 from clean.frontends.text import segment_text
-from clean.heuristics import headline_list, page_edges, repeats, site_template
+from clean.heuristics import headline_list, menus, page_edges, repeats, site_template
 from clean.limits import Deadline
 from clean.metadata import find_text_title
 from clean.model import Document
@@ -28,8 +28,9 @@ from clean.stage import Stage
 # Headline lists before page edges: a list below the article is better explained
 # as a headline list than as generic footer.
 TEXT_STAGES: tuple[Stage, ...] = (
-    cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, repeats.STAGE, site_template.STAGE
-)
+    cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, menus.STAGE, repeats.STAGE,
+    site_template.STAGE,
+)  # fmt: skip
 
 
 def html_stages() -> tuple[Stage, ...]:
