@@ -183,3 +183,13 @@ def test_utility_classes_hide_unless_a_responsive_class_shows_the_element():
         "<p>Always</p>"
     )
     assert [b.text for b in blocks(page)] == ["Desktop only", "Large screens", "Always"]
+
+
+def test_content_a_script_reveals_is_read_but_a_hidden_modal_is_not():
+    body = "".join(f"<p>{PROSE} ({n})</p>" for n in range(4))
+    deferred = f'<body><nav>Menu</nav><div style="display:none" class="product-wrapper">{body}</div></body>'
+    assert len(blocks(deferred)) == 5
+    modal = f'<body><p>{PROSE}</p><div style="display:none" role="dialog">{body}</div></body>'
+    assert [b.text for b in blocks(modal)] == [PROSE]
+    small = f'<body>{body}<div style="display:none"><p>Thanks for subscribing!</p></div></body>'
+    assert "Thanks for subscribing!" not in [b.text for b in blocks(small)]

@@ -11,7 +11,9 @@ can say which ones decided.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
+from collections import Counter
 from functools import cache
 from importlib import resources
 
@@ -26,6 +28,8 @@ SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
 _DROP_PUNCTUATION = str.maketrans("", "", ".,;:!?")
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
 KINDS = ("heading", "paragraph", "list-item", "table-row", "text")
+# The ":N" sibling indexes of a path; without them, the path is the block's shape.
+_NTH = re.compile(r":\d+")
 # How many ancestors above a block count as "near".
 NEAR_ANCESTORS = 3
 
@@ -39,6 +43,8 @@ FEATURES: tuple[str, ...] = (
     "page_log_prose", "long_link_text",
     "topic_overlap", "title_overlap", "sibling_index", "distance_to_region",
     "navigation_class_near", "promotion_class_near", "discussion_class",
+    "outside_dominant_region", "prose_outside_region", "links_in_region", "linked_heading",
+    "parent_log_blocks", "log_same_shape",
 )  # fmt: skip
 # The second pass adds what the first pass thought of the block's surroundings.
 CONTEXT_FEATURES: tuple[str, ...] = (
@@ -114,6 +120,10 @@ def _sibling_index(path: str) -> float:
     return math.log1p(highest) / 3.0
 
 
+def _log_blocks(element: ElementStats | None) -> float:
+    return math.log1p(element.blocks) / 4.0 if element is not None else 0.0
+
+
 def _overlap(words: list[str], vocabulary: frozenset[str] | set[str]) -> float:
     return sum(map(vocabulary.__contains__, words)) / len(words) if words else 0.0
 
@@ -165,6 +175,8 @@ def block_features(
         for w in words_of[i]
     }
     title_words = set(content_words(title))
+    shapes = [_NTH.sub("", b.path or "") for b in blocks]
+    shape_counts = Counter(shapes)
     rows: list[list[float]] = []
     for i, block in enumerate(blocks):
         features = block.features
@@ -203,6 +215,12 @@ def block_features(
             _sibling_index(path),
             0.0 if in_region[i] else min(1.0, min(abs(i - first_inside), abs(i - last_inside)) / 20.0),
             *ancestry[4:],
+            (1.0 - in_region[i]) * region_share,
+            (1.0 - in_region[i]) * sentence_end * min(1.0, _log_words(words)),
+            in_region[i] * link_density,
+            float(block.kind == "heading") * link_density,
+            _log_blocks(elements.get(parent_path)),
+            math.log1p(shape_counts[shapes[i]]) / 4.0,
         ])  # fmt: skip
     return rows
 

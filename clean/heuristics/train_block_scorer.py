@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=wcxb.DEFAULT_DATA)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--soft", action="store_true", help="train on the label fractions, not >= 0.5")
     parser.add_argument("--rows", type=Path, help="reuse (or write) the extracted rows here (pickle)")
     args = parser.parse_args(argv)
 
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
         spans.append((start, len(rows), np.array(page_y), np.array(page_words), gold_words))
         structure.append((page_paths, page_words))
     x = np.array(rows)
-    y = (np.array(labels) >= 0.5).astype(float)
+    # Soft labels: a block half in the gold counts half (logistic loss takes them as they are).
+    y = np.array(labels) if args.soft else (np.array(labels) >= 0.5).astype(float)
     w = np.array(weights)
 
     first = fit(x, y, w)

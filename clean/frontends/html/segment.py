@@ -45,6 +45,7 @@ BREAKING = frozenset(PARAGRAPH_KINDS) | CONTAINERS
 GROUPING = frozenset({"ul", "ol", "dl", "menu", "table"})
 ITEM_TAGS = frozenset({"li", "dt", "dd", "tr"})
 CELL_TAGS = frozenset({"td", "th"})
+_NAME_WORDS = re.compile(r"[^a-z0-9]+")
 SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2028\u2029]+")
 LINE_SPACES = re.compile(r" *\n[ \n]*")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -71,6 +72,12 @@ HIDDEN_CLASSES = frozenset({
 SHOWN_SOMEWHERE = re.compile(r"[:@]|^d-(?:sm|md|lg|xl|xxl)-|^(?:visible|show)-")
 
 
+# A hidden element is deferred content when it holds this share of the page's
+# text (and at least this many characters).
+DEFERRED_MIN_SHARE = 0.25
+DEFERRED_MIN_CHARS = 500
+
+
 def _hidden_by_class(classes: str) -> bool:
     names = classes.split()
     return any(n in HIDDEN_CLASSES for n in names) and not any(SHOWN_SOMEWHERE.search(n) for n in names)
@@ -86,6 +93,46 @@ def is_hidden(attributes: dict[str, str | None]) -> bool:
         return True
     style = attributes.get("style")
     return bool(style and HIDDEN_STYLE.search(style))
+
+
+OVERLAY_ROLES = frozenset({"dialog", "alertdialog"})
+OVERLAY_WORDS = frozenset({"modal", "popup", "dialog", "lightbox", "overlay", "drawer", "offcanvas"})
+
+
+def is_overlay(attributes: dict[str, str | None]) -> bool:
+    """A dialog, modal or drawer: hidden by design until asked for, never deferred content."""
+    if (attributes.get("role") or "").strip().lower() in OVERLAY_ROLES:
+        return True
+    if (attributes.get("aria-modal") or "").strip().lower() == "true":
+        return True
+    names = f"{attributes.get('id') or ''} {attributes.get('class') or ''}".lower()
+    return any(w in OVERLAY_WORDS for w in _NAME_WORDS.split(names))
+
+
+class _DeferredContent:
+    """Hidden elements that hold much of the page's text are shown anyway.
+
+    Pages hide their main content until a script has run (an age gate, a
+    loader, "display: none" lifted on load); readers see it, and so must we.
+    """
+
+    def __init__(self, root) -> None:
+        self.root = root
+        self._page_chars: int | None = None
+
+    def shown(self, node) -> bool:
+        if self._page_chars is None:
+            self._page_chars = _visible_chars(self.root)
+        chars = _visible_chars(node)
+        return chars >= DEFERRED_MIN_SHARE * self._page_chars and chars >= DEFERRED_MIN_CHARS
+
+
+def _visible_chars(node) -> int:
+    """Characters of text under `node`, not counting scripts and styles (which text() includes)."""
+    chars = len(node.text(deep=True, separator=" ", strip=True))
+    for code in node.css("script, style, template"):
+        chars -= len(code.text(deep=True, separator=" ", strip=True))
+    return chars
 
 
 class _Frame:
@@ -115,6 +162,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
     state = {"link_chars": 0, "links": 0, "next_group": 0}
     frames: list[_Frame] = [_Frame("#root", "", -1, -1)]
     link_depth = pre_depth = 0
+    deferred = _DeferredContent(root)
 
     def flush() -> None:
         if not parts:
@@ -196,7 +244,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             parts.append("\n")
             continue
         attributes = node.attributes
-        if attributes and is_hidden(attributes):
+        if attributes and is_hidden(attributes) and (is_overlay(attributes) or not deferred.shown(node)):
             continue
         if tag == "pre":
             flush()
