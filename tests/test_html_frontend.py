@@ -193,3 +193,12 @@ def test_content_a_script_reveals_is_read_but_a_hidden_modal_is_not():
     assert [b.text for b in blocks(modal)] == [PROSE]
     small = f'<body>{body}<div style="display:none"><p>Thanks for subscribing!</p></div></body>'
     assert "Thanks for subscribing!" not in [b.text for b in blocks(small)]
+
+
+def test_streamed_segments_are_read_where_the_page_script_puts_them():
+    page = (
+        '<body><h1>Title</h1><!--$?--><template id="B:0"></template><p>Loading...</p><!--/$-->'
+        '<p>After the boundary</p><div hidden id="S:0"><p>The streamed paragraph</p></div>'
+        '<script>$RC("B:0","S:0")</script></body>'
+    )
+    assert [b.text for b in blocks(page)] == ["Title", "The streamed paragraph", "After the boundary"]

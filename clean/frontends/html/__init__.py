@@ -10,6 +10,7 @@ from clean.errors import InputError
 from clean.frontends.html.decode import check_text, decode_html
 from clean.frontends.html.metadata import page_metadata
 from clean.frontends.html.segment import segment
+from clean.frontends.html.streaming import place_streamed_segments
 from clean.limits import check_markup, check_size
 from clean.model import Document
 from clean.options import Options
@@ -58,6 +59,7 @@ def parse_document(html: str | bytes, url: str | None, options: Options) -> Docu
     tree = LexborHTMLParser(text)
     doc = Document(kind="html", source=text, url=url)
     doc.metadata.update(page_metadata(tree))
+    place_streamed_segments(tree, text)
     root = tree.root
     if root is not None:
         segment(root, doc)

@@ -1,0 +1,52 @@
+"""Streamed server rendering: put late segments where the page's script would.
+
+React (18+) streams a page in pieces: where content is not ready yet it writes
+a placeholder, `<template id="B:0">` followed by a fallback ("Loading..."),
+and later, at the end of the document, the content itself in
+`<div hidden id="S:0">` with a script that swaps it in. A reader sees the
+content in place of the fallback; the static HTML has it hidden at the end.
+So the segment is moved into place and the fallback dropped, before the walk.
+"""
+
+from __future__ import annotations
+
+SEGMENT_MARK = 'id="S:'
+END_OF_BOUNDARY = "/$"
+# A fallback is a spinner or a skeleton; more text than this is content, kept.
+MAX_FALLBACK_CHARS = 200
+
+
+def place_streamed_segments(tree, html: str) -> int:
+    """Move every streamed segment to its placeholder; returns how many were moved."""
+    if SEGMENT_MARK not in html:
+        return 0  # the common case costs one substring search
+    moved = 0
+    for segment in tree.css('div[hidden][id^="S:"]'):
+        key = (segment.attributes.get("id") or "")[2:]
+        anchor = tree.css_first(f'template[id="B:{key}"]') if key else None
+        if anchor is None:
+            continue
+        _drop_fallback(anchor)
+        del segment.attrs["hidden"]
+        anchor.insert_before(segment)  # inserts a copy ...
+        segment.decompose()  # ... so the original goes
+        moved += 1
+    return moved
+
+
+def _drop_fallback(anchor) -> None:
+    """Remove what follows the placeholder up to the boundary's closing comment,
+    when that comment is there and what lies before it is a small fallback."""
+    fallback = []
+    node = anchor.next
+    while node is not None:
+        if node.is_comment_node and (node.comment_content or "").strip() == END_OF_BOUNDARY:
+            break
+        fallback.append(node)
+        node = node.next
+    else:
+        return  # no closing comment beside the placeholder: leave everything
+    if sum(len(n.text(deep=True) or "") for n in fallback) > MAX_FALLBACK_CHARS:
+        return
+    for node in fallback:
+        node.decompose()
