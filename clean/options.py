@@ -42,11 +42,14 @@ class Options:
     # it scores its word count, but at most this much, so one long block of
     # comments or legal text cannot outweigh a whole run of chrome around it.
     region_prose_cap: int = 40
-    # A short line costs this much, a line an earlier rule removed this much,
-    # and a heading that opens comments or related links ("Related posts") this
-    # much: what follows it is another section.
+    # A short line costs this much, a line an earlier rule removed this much
+    # (a cue, a crumb), one of the site's frame (a menu cue, a login, a share or
+    # legal line: never in an article's body) this much, and a heading that opens
+    # comments or related links ("Related posts") this much: what follows it is
+    # another section.
     region_short_penalty: float = 1.0
     region_removed_penalty: float = 20.0
+    region_chrome_penalty: float = 80.0
     region_section_end_penalty: float = 100.0
 
     # Record lists (text mode, clean/heuristics/records.py): a line recurring at

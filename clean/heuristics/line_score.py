@@ -11,10 +11,15 @@ best-scoring stretch (the article); see `page_edges`. The scale is words:
              nor ends an article;
   short      -`region_short_penalty`: a label, a heading, a menu entry;
   boilerplate  -`region_removed_penalty`: a line an earlier rule removed
-             (a share bar, a crumb, a cue); only -`region_short_penalty`
-             when the same line recurs three times or more, because then it
-             is the chrome of each item in a list (a "Reply" under every
-             post, a "Read more" under every teaser), not a page edge;
+             (a crumb, "Advertisement", "Also read: ..."), which articles
+             carry in their body too;
+  site chrome  -`region_chrome_penalty`: a line of the site's frame that no
+             article body holds (a menu cue, a login, a share or legal line,
+             a breadcrumb);
+  item chrome  -`region_short_penalty` for either of those when the same line
+             recurs three times or more: then it is the chrome of each item
+             in a list (a "Reply" under every post, a "Share" under every
+             teaser), not a page edge;
   section end  -`region_section_end_penalty`: a heading that opens the
              comments or the related links ("Leave a Reply", "Related
              posts"); what follows belongs to another section.
@@ -38,6 +43,12 @@ from clean.vocabulary import stopword_density
 
 # Removals by these rules, when the cue is the whole line, head a new section.
 SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
+# Cues that belong to the site's frame (menus, logins, share bars, legal lines),
+# never to an article's body, unlike "Advertisement" or "Also read: ...".
+CHROME_RULES = frozenset({
+    "cue-navigation", "cue-call-to-action", "cue-share", "cue-subscribe", "cue-legal", "cue-cookie",
+    "cue-comments", "breadcrumb", "pipe-menu",
+})  # fmt: skip
 # A removed line recurring this often is per-item chrome.
 ITEM_CHROME_REPEATS = 3
 
@@ -70,6 +81,8 @@ def score_line(block: Block, repeats: int, options: Options) -> LineScore:
             return LineScore(-options.region_short_penalty, "item-chrome")
         if is_section_end(block):
             return LineScore(-options.region_section_end_penalty, "section-end")
+        if block.removal.rule in CHROME_RULES:
+            return LineScore(-options.region_chrome_penalty, "site chrome")
         return LineScore(-options.region_removed_penalty, "boilerplate")
     text = block.kept_text().rstrip()
     words = len(text.split())
