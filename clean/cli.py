@@ -4,6 +4,7 @@
     clean --format json page.html         Result.to_dict() as JSON
     clean --format diff notes.txt         what was removed, hunk by hunk, with rules
     clean --out out/ fixtures/            one .txt and one .json per input + summary.json
+    clean --out out/ --report pages/      ... and a visual report, out/report/index.html
     cat page.html | clean -               stdin
 
 One bad input never stops the others: it is reported on stderr and the exit
@@ -114,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", help="the page's URL (HTML inputs)")
     parser.add_argument("--out", metavar="DIR", type=Path,
                         help="write NAME.txt and NAME.json per input and summary.json to DIR")
+    parser.add_argument("--report", action="store_true",
+                        help="with --out: also write a visual HTML report, DIR/report/index.html")
     parser.add_argument("--disable", action="append", default=[], metavar="NAME",
                         help="switch off a stage or rule by name (repeatable)")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
@@ -215,9 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     rules: Counter[str] = Counter()
     chars_in = chars_out = documents = 0
     items = list(expand(args.paths))
+    # (name, result, label) for the visual report, and (name, message) for its error list.
+    report_entries: list[tuple] = []
+    report_errors: list[tuple[str, str]] = []
     for item in items:
         if isinstance(item, str):
             print(f"clean: error: {item}", file=sys.stderr)
+            report_errors.append((item.split(":", 1)[0], item))
             failed += 1
             continue
         try:
@@ -226,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             result = clean_one(data, kind, args.url, options)
         except (OSError, EOFError, CleanError, ValueError) as error:
             print(f"clean: error: {item.label}: {error}", file=sys.stderr)
+            report_errors.append((item.name, f"{item.label}: {error}"))
             failed += 1
             continue
         documents += 1
@@ -234,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         rules.update(r.rule for r in result.removed)
         if args.out:
             write_outputs(args.out, item, result, args.format)
+            if args.report:
+                report_entries.append((item.name, result, item.label))
             continue
         if len(items) > 1 and args.format in ("text", "diff"):
             sys.stdout.write(f"==> {item.label} <==\n")
@@ -250,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         sys.stdout.write(summary_table(summary))
+        if args.report:
+            from clean.report.html import write_batch
+
+            index = write_batch(args.out / "report", report_entries, report_errors)
+            sys.stdout.write(f"report: {index}\n")
     return 1 if failed else 0
 
 

@@ -78,3 +78,16 @@ def test_disable_and_option_flags_reach_the_pipeline():
 def test_no_path_is_a_usage_error():
     done = clean()
     assert done.returncode == 2 and b"at least one PATH" in done.stderr
+
+
+def test_report_flag_writes_a_visual_report_linking_every_input(tmp_path):
+    html_pages = sorted(str(p) for p in (ROOT / "fixtures" / "html").glob("*.html"))
+    done = clean("--out", str(tmp_path), "--report", str(SEEDS / "input"), *html_pages)
+    assert done.returncode == 0, done.stderr
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    pages = list((tmp_path / "report").rglob("*.html"))
+    assert len(pages) == 1 + 5 + len(html_pages)
+    for page in pages:
+        if page.name != "index.html":
+            assert page.relative_to(tmp_path / "report").as_posix() in index
+    assert "headline-list" in index
