@@ -22,11 +22,11 @@ from clean.frontends.html.path import SEPARATOR, parse_step
 from clean.heuristics.region import Region, is_semantic, prose_weight
 from clean.model import Block
 from clean.rules.dom import dom_rules, step_matches
-from clean.vocabulary import content_words
+from clean.vocabulary import WORD
 
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
-_DROP_PUNCTUATION = str.maketrans("", "", ".,;:!?")
-_DROP_DIGITS = str.maketrans("", "", "0123456789")
+PUNCTUATION = ".,;:!?"
+DIGITS = "0123456789"
 KINDS = ("heading", "paragraph", "list-item", "table-row", "text")
 # The ":N" sibling indexes of a path; without them, the path is the block's shape.
 _NTH = re.compile(r":\d+")
@@ -120,6 +120,12 @@ def _sibling_index(path: str) -> float:
     return math.log1p(highest) / 3.0
 
 
+def topic_words(text: str) -> list[str]:
+    """Words that can carry a topic: longer than three letters (which leaves out most
+    stopwords of most languages, without a stopword list) and not numbers."""
+    return [w for w in WORD.findall(text.lower()) if len(w) > 3 and not w.isdigit()]
+
+
 def _log_blocks(element: ElementStats | None) -> float:
     return math.log1p(element.blocks) / 4.0 if element is not None else 0.0
 
@@ -143,9 +149,8 @@ def _shape(block: Block) -> tuple[float, float, float, float]:
     text = block.text
     words = block.features.get("words", 0.0) or 1.0
     sentence_end = float(text.rstrip().endswith(SENTENCE_END))
-    # Counting by deleting (str.translate runs in C): characters gone = characters counted.
-    punctuation = min(1.0, (len(text) - len(text.translate(_DROP_PUNCTUATION))) / words)
-    digits = (len(text) - len(text.translate(_DROP_DIGITS))) / max(1, len(text))
+    punctuation = min(1.0, sum(map(text.count, PUNCTUATION)) / words)
+    digits = sum(map(text.count, DIGITS)) / max(1, len(text))
     return sentence_end, punctuation, digits, words
 
 
@@ -167,14 +172,14 @@ def block_features(
     inside = [i for i, held in enumerate(in_region) if held]
     first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
     # The topic: the words of the region's prose (all prose when there is no region).
-    words_of = [content_words(b.text) for b in blocks]
+    words_of = [topic_words(b.text) for b in blocks]
     topic = {
         w
         for i, b in enumerate(blocks)
         if (in_region[i] or not inside) and prose_weight(b) > 0
         for w in words_of[i]
     }
-    title_words = set(content_words(title))
+    title_words = set(topic_words(title))
     shapes = [_NTH.sub("", b.path or "") for b in blocks]
     shape_counts = Counter(shapes)
     rows: list[list[float]] = []

@@ -28,10 +28,16 @@ class LinearModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
+    # The same model folded for speed: score = sum(slope * x) - offset.
+    slopes: tuple[float, ...] = ()
+    offset: float = 0.0
 
     @classmethod
     def from_dict(cls, data: dict) -> LinearModel:
-        return cls(tuple(data["names"]), tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]))
+        weights, mean, scale = tuple(data["weights"]), tuple(data["mean"]), tuple(data["scale"])
+        slopes = tuple(w / s for w, s in zip(weights, scale, strict=True))
+        offset = sum(k * m for k, m in zip(slopes, mean, strict=True))
+        return cls(tuple(data["names"]), mean, scale, weights, slopes, offset)
 
     def to_dict(self) -> dict:
         return {"names": self.names, "mean": self.mean, "scale": self.scale, "weights": self.weights}
@@ -41,24 +47,14 @@ class LinearModel:
 
     def score(self, row: list[float]) -> float:
         # The same sum as contributions(), folded: sum(w/s * x) - sum(w/s * m).
-        slopes, offset = self._folded()
-        total = sum(map(operator.mul, slopes, row)) - offset
+        total = sum(map(operator.mul, self.slopes, row)) - self.offset
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-
-    def _folded(self) -> tuple[tuple[float, ...], float]:
-        return _fold(self.weights, self.mean, self.scale)
 
     def explain(self, row: list[float], count: int = 3, *, against: bool = True) -> str:
         """The `count` features that pushed the score down (or up) the most, with their values."""
         pairs = sorted(zip(self.contributions(row), self.names, row, strict=True), reverse=not against)
         parts = [f"{name}={value:.2f} ({c:+.1f})" for c, name, value in pairs[:count] if (c < 0) == against]
         return ", ".join(parts) or "no single feature"
-
-
-@cache
-def _fold(weights: tuple[float, ...], mean: tuple[float, ...], scale: tuple[float, ...]):
-    slopes = tuple(w / s for w, s in zip(weights, scale, strict=True))
-    return slopes, sum(k * m for k, m in zip(slopes, mean, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

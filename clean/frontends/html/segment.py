@@ -121,8 +121,15 @@ class _DeferredContent:
         self._page_chars: int | None = None
 
     def shown(self, node) -> bool:
+        # text() counts scripts too: an upper bound that rules out most hidden
+        # elements (menus, tooltips) before the exact count.
+        bound = len(node.text(deep=True))
+        if bound < DEFERRED_MIN_CHARS:
+            return False
         if self._page_chars is None:
             self._page_chars = _visible_chars(self.root)
+        if bound < DEFERRED_MIN_SHARE * self._page_chars:
+            return False
         chars = _visible_chars(node)
         return chars >= DEFERRED_MIN_SHARE * self._page_chars and chars >= DEFERRED_MIN_CHARS
 
