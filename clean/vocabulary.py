@@ -44,6 +44,27 @@ def content_words(text: str) -> list[str]:
     return [t for t in tokens(text) if len(t) > 1 and not t.isdigit() and t not in stop]
 
 
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji).
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters per word in those scripts, roughly.
+UNSPACED_CHARS_PER_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: spaced words, plus unspaced scripts by their characters."""
+    return len(text.split()) + len(UNSPACED.findall(text)) // UNSPACED_CHARS_PER_WORD
+
+
+def in_listed_script(text: str) -> bool:
+    """Whether most of the text's letters are Latin or Cyrillic, the scripts of STOPWORD_LANGUAGES.
+
+    Elsewhere (Arabic, Hebrew, Greek, Chinese, ...) a stopword share of zero says nothing.
+    """
+    letters = [c for c in text if c.isalpha()]
+    listed = sum(1 for c in letters if c <= "\u024f" or "\u0400" <= c <= "\u052f")
+    return listed * 2 >= len(letters)
+
+
 def stopword_density(text: str) -> float:
     words = tokens(text)
     if not words:

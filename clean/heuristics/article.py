@@ -13,7 +13,7 @@ from clean.vocabulary import content_words, overlap
 
 # A block this long, ending like a sentence, is article prose.
 PROSE_MIN_WORDS = 20
-SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":")
+SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":", "。", "！", "？", "؟", "।")
 
 
 def is_prose(block: Block) -> bool:

@@ -39,7 +39,7 @@ from clean.heuristics.article import SENTENCE_END
 from clean.model import Block, Document
 from clean.options import Options
 from clean.rules.cues import CUE_ALONE
-from clean.vocabulary import stopword_density
+from clean.vocabulary import in_listed_script, stopword_density, word_count
 
 # Removals by these rules, when the cue is the whole line, head a new section.
 SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
@@ -75,7 +75,11 @@ def is_section_end(block: Block) -> bool:
 
 
 def score_line(block: Block, repeats: int, options: Options) -> LineScore:
-    """The score of one block, given how often its text occurs on the page."""
+    """The score of one block, given how often its text occurs on the page.
+
+    In a script our stopword lists do not cover (Arabic, Greek, Chinese...),
+    prose is told by its length and its full stop alone.
+    """
     if block.removal is not None:
         if repeats >= ITEM_CHROME_REPEATS:
             return LineScore(-options.region_short_penalty, "item-chrome")
@@ -85,11 +89,10 @@ def score_line(block: Block, repeats: int, options: Options) -> LineScore:
             return LineScore(-options.region_chrome_penalty, "site chrome")
         return LineScore(-options.region_removed_penalty, "boilerplate")
     text = block.kept_text().rstrip()
-    words = len(text.split())
+    words = word_count(text)
     if text.endswith(SENTENCE_END):
-        if (
-            words >= options.region_prose_min_words
-            and stopword_density(text) >= options.region_prose_min_stopwords
+        if words >= options.region_prose_min_words and (
+            not in_listed_script(text) or stopword_density(text) >= options.region_prose_min_stopwords
         ):
             return LineScore(float(min(words, options.region_prose_cap)), "prose")
         if words >= SHORT_SENTENCE_MIN_WORDS:

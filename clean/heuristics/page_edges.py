@@ -19,7 +19,9 @@ Everything kept outside the article is removed:
   page-header  above it: menus, taglines, logins, crumbs of the site;
   page-footer  below it: contact blocks, calls to action, link lists, teasers.
 
-When nothing on the page scores as content, the page is left alone.
+When nothing on the page scores as content (no prose line, no record list),
+the page is left alone: a best-effort result beats an empty one for text we
+cannot judge (a title-only dump, an odd script, a one-line input).
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ def find_article(doc: Document, scores: list[LineScore], options: Options) -> Ar
             return None
         return Article(records.first, records.last, 0.0, records)
     first, last, total = stretch
+    # Sentences too short to count (score 0) right at either end still belong to the text.
+    while first > 0 and scores[first - 1].value == 0:
+        first -= 1
+    while last + 1 < len(scores) and scores[last + 1].value == 0:
+        last += 1
     if records is not None:
         prose_words = sum(len(b.kept_text().split()) for b in doc.blocks[first : last + 1] if b.kept)
         if records.words > options.record_min_share * prose_words:
