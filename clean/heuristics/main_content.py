@@ -27,7 +27,6 @@ from clean.options import Options
 from clean.stage import Stage
 
 STAGE_NAME = "main-content"
-LINK_LIST_MIN_DENSITY = 0.5
 # Paragraphs this long that occur twice are one paragraph laid out twice.
 REPEAT_MIN_WORDS = 8
 REPEAT_MIN_RUN = 3
@@ -67,10 +66,10 @@ def score_blocks(view: PageView, total_blocks: int, title: str = "") -> tuple[li
     return [scorer.second.score(row) for row in full_rows], full_rows
 
 
-def _rule_for(block: Block, view: PageView) -> str:
+def _rule_for(block: Block, view: PageView, options: Options) -> str:
     if view.region is not None and not view.region.holds(block):
         return "outside-main-content"
-    if block.features.get("link_density", 0.0) >= LINK_LIST_MIN_DENSITY:
+    if block.features.get("link_density", 0.0) > options.max_link_density:
         return "link-list"
     return "boilerplate-block"
 
@@ -119,7 +118,7 @@ def run(doc: Document, options: Options) -> None:
         for block, score, row in zip(view.blocks, scores, rows, strict=True):
             if score >= scorer.threshold:
                 continue
-            rule = _rule_for(block, view)
+            rule = _rule_for(block, view, options)
             if not options.enabled(rule):
                 continue
             where = f"outside the main region ({view.region.why}); " if rule == "outside-main-content" else ""
