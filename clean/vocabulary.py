@@ -14,6 +14,10 @@ from collections.abc import Iterable
 from functools import cache
 
 WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji).
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters per word in those scripts, roughly.
+UNSPACED_CHARS_PER_WORD = 2
 
 # Languages whose stopwords count; the major languages of the web.
 STOPWORD_LANGUAGES = (
@@ -39,15 +43,19 @@ def tokens(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """Tokens that carry topic: not stopwords, not bare numbers, not single letters."""
+    """Tokens that carry topic: not stopwords, not bare numbers, not single letters.
+
+    A run of an unspaced script (a Chinese sentence is one \\w+ token) gives its
+    character pairs instead, which stand in for its words well enough to compare topics.
+    """
     stop = stopwords()
-    return [t for t in tokens(text) if len(t) > 1 and not t.isdigit() and t not in stop]
-
-
-# Scripts written without spaces between words (Chinese, Japanese kana and kanji).
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Characters per word in those scripts, roughly.
-UNSPACED_CHARS_PER_WORD = 2
+    words: list[str] = []
+    for token in tokens(text):
+        if UNSPACED.search(token):
+            words.extend(token[i : i + 2] for i in range(len(token) - 1))
+        elif len(token) > 1 and not token.isdigit() and token not in stop:
+            words.append(token)
+    return words
 
 
 def word_count(text: str) -> int:

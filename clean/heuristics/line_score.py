@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from clean.heuristics.article import SENTENCE_END
 from clean.model import Block, Document
 from clean.options import Options
+from clean.rules.crumbs import COMMENTS_HEADING
 from clean.rules.cues import CUE_ALONE
 from clean.vocabulary import in_listed_script, stopword_density, word_count
 
@@ -70,8 +71,13 @@ def line_key(text: str) -> str:
 
 
 def is_section_end(block: Block) -> bool:
+    """A removed heading of comments or related links ("Related posts", "4 Comments")."""
     removal = block.removal
-    return removal is not None and removal.rule in SECTION_END_RULES and bool(block.features.get(CUE_ALONE))
+    if removal is None:
+        return False
+    if block.features.get(COMMENTS_HEADING):
+        return True
+    return removal.rule in SECTION_END_RULES and bool(block.features.get(CUE_ALONE))
 
 
 def score_line(block: Block, repeats: int, options: Options) -> LineScore:

@@ -77,11 +77,10 @@ def find_article(doc: Document, scores: list[LineScore], options: Options) -> Ar
             return None
         return Article(records.first, records.last, 0.0, records)
     first, last, total = stretch
-    # Sentences too short to count (score 0) right at either end still belong to the text.
+    # Sentences too short to count (score 0) right above it still belong to the text
+    # (a one-line lead); below it they are as often a call to action as a last word.
     while first > 0 and scores[first - 1].value == 0:
         first -= 1
-    while last + 1 < len(scores) and scores[last + 1].value == 0:
-        last += 1
     if records is not None:
         prose_words = sum(len(b.kept_text().split()) for b in doc.blocks[first : last + 1] if b.kept)
         if records.words > options.record_min_share * prose_words:
@@ -89,10 +88,15 @@ def find_article(doc: Document, scores: list[LineScore], options: Options) -> Ar
     return Article(first, last, total)
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, roughly: a title says "Recipes", its text "every recipe"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
 def title_above(doc: Document, article: Article) -> Block | None:
     """The short kept line right above the article that shares its words (its title)."""
     vocabulary = {
-        w
+        _stem(w)
         for b in doc.blocks[article.first : article.last + 1]
         if b.kept
         for w in content_words(b.kept_text())
@@ -103,7 +107,7 @@ def title_above(doc: Document, article: Article) -> Block | None:
             continue
         seen += 1
         text = block.kept_text().rstrip()
-        words = content_words(text)
+        words = [_stem(w) for w in content_words(text)]
         if (
             len(text.split()) <= TITLE_MAX_WORDS
             and not text.endswith((".", ",", ";"))

@@ -11,26 +11,42 @@ Text mode only; the HTML path removes layout copies from the DOM.
 
 from __future__ import annotations
 
-from clean.heuristics.line_score import line_key
+from collections import Counter
+
+from clean.heuristics.article import SENTENCE_END
+from clean.heuristics.line_score import ITEM_CHROME_REPEATS, line_key
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
+from clean.vocabulary import word_count
 
 STAGE_NAME = "repeats"
 RULE = "repeated-line"
+# A short line printed this often is each item's template, so even its first copy goes.
+ITEM_CHROME_MAX_WORDS = 4
 
 
 def _where(block: Block) -> str:
     return f"line {block.lines[0]}" if block.lines else f"block {block.index + 1}"
 
 
+def is_label(text: str) -> bool:
+    """Short and not a sentence: a button or a label rather than something said."""
+    return word_count(text) <= ITEM_CHROME_MAX_WORDS and not text.rstrip().endswith(SENTENCE_END)
+
+
 def run(doc: Document, options: Options) -> None:
+    counts = Counter(line_key(b.text) for b in doc.blocks)
     first_seen: dict[str, Block] = {}
     for block in doc.blocks:
         if not block.kept or block.trims:
             continue  # a trimmed line has a record already; it is not removed on top of it
         key = line_key(block.kept_text())
         if not key:
+            continue
+        if counts[key] >= ITEM_CHROME_REPEATS and is_label(block.kept_text()):
+            reason = f"one of {counts[key]} identical short lines: each item's template (a button, a label)"
+            doc.remove(block, STAGE_NAME, RULE, reason)
             continue
         earlier = first_seen.setdefault(key, block)
         if earlier is not block:

@@ -24,6 +24,8 @@ FIELD_SEPARATOR = re.compile(r"\s+[|•·/–—]\s+|\s*[|•·]\s*")
 NAME = r"[^\W\d_a-z][\w.'’-]*"
 MAX_CRUMB_WORDS = 20
 MAX_FIELD_WORDS = 4
+# Marks a crumb that heads a comment section ("4 Comments"); page-edges ends the article there.
+COMMENTS_HEADING = "comments-heading"
 # How many blocks from the top a glued date prefix may sit in.
 HEAD_BLOCKS = 8
 
@@ -46,6 +48,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # Names are capitalised: "By Jane Doe", not "By selling fast cars".
         "byline": re.compile(
             rf"^(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}(?:\s+(?:{NAME}|and|&|de|van|von)){{0,4}}$"
+        ),
+        # "4 Comments", "12 Kommentare": the heading of a comment section.
+        "comments_heading": re.compile(
+            rf"^\d[\d,.]*\s*(?:{_alternation(fields['comment_counts'])})$", re.IGNORECASE
         ),
         "count": re.compile(rf"^\d[\d,.]*\s*(?:{_alternation(fields['counts'])})$", re.IGNORECASE),
         "ago": re.compile(
@@ -108,14 +114,22 @@ def run(doc: Document, options: Options) -> None:
         if options.enabled("metadata-crumb") and (kinds := crumb_fields(block.text)):
             _remember_date(doc, block.text)
             doc.remove(block, STAGE_NAME, "metadata-crumb", f"a metadata line ({' | '.join(kinds)})")
+            if patterns()["comments_heading"].match(block.text.strip()):
+                block.features[COMMENTS_HEADING] = 1.0
             continue
         if seen_content < HEAD_BLOCKS and options.enabled("date-prefix"):
             glued = _glued_prefix(block)
             if glued is not None:
                 end, date_text = glued
                 _remember_date(doc, date_text)
-                doc.trim(block, 0, end, STAGE_NAME, "date-prefix",
-                         f'a date crumb ("{date_text}") glued before the first sentence')
+                doc.trim(
+                    block,
+                    0,
+                    end,
+                    STAGE_NAME,
+                    "date-prefix",
+                    f'a date crumb ("{date_text}") glued before the first sentence',
+                )
         seen_content += 1
 
 

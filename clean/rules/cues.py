@@ -42,6 +42,9 @@ class CueRule:
     not_alone: frozenset[str]
     # Whether the short lines under this cue, used as a heading, go with it.
     takes_list: bool
+    # Phrases that, alone on a line, are a link's label rather than a heading
+    # ("Read more" under a teaser): they take no list and open no section.
+    not_heading: frozenset[str] = frozenset()
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -70,6 +73,7 @@ def cue_rules() -> tuple[CueRule, ...]:
                 contains=re.compile(rf"(?<!\w)(?:{_alternation(contains)})(?!\w)") if contains else None,
                 not_alone=frozenset(table.get("not_alone", [])),
                 takes_list=bool(table.get("takes_list", False)),
+                not_heading=frozenset(table.get("not_heading", [])),
             )
         )
     return tuple(rules)
@@ -128,9 +132,10 @@ def run(doc: Document, options: Options) -> None:
             if found is not None:
                 phrase, alone = found
                 doc.remove(block, STAGE_NAME, rule.name, f'{rule.reason} ("{phrase}")')
-                if alone:
+                is_heading = alone and phrase not in rule.not_heading
+                if is_heading:
                     block.features[CUE_ALONE] = 1.0
-                if alone and rule.takes_list:
+                if is_heading and rule.takes_list:
                     heading = (rule, block.text.strip())
                 break
 
