@@ -251,6 +251,11 @@ def per_page(probabilities: np.ndarray, groups: np.ndarray, pages: list[Labelled
     return out
 
 
+def fold_of(page_id: str, folds: int) -> int:
+    """A page's fold, from its id alone, so the evaluation script can find it again."""
+    return int(page_id) % folds
+
+
 def choose_threshold(pages, probabilities) -> tuple[float, float]:
     best = (0.5, -1.0)
     for threshold in np.arange(0.2, 0.81, 0.05):
@@ -272,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-leaf", type=int, default=100)
     parser.add_argument("--folds", type=int, default=3, help="folds for choosing the threshold (0: use 0.5)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--fold-models", type=Path, help="also write the fold models here (fold{k}.json)")
     parser.add_argument("--limit", type=int, help="first N pages of each part (smoke runs)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -286,11 +292,16 @@ def main(argv: list[str] | None = None) -> int:
     threshold, oof_f1 = 0.5, None
     if args.folds > 1:
         oof = np.zeros(len(y))
-        fold_of_page = np.arange(len(tune)) % args.folds
+        fold_of_page = np.array([fold_of(item.page.id, args.folds) for item in tune])
         for fold in range(args.folds):
             test = fold_of_page[groups] == fold
             model = fit(X[~test], y[~test], w[~test], args)
             oof[test] = model.predict_proba(X[test])[:, 1]
+            if args.fold_models:
+                # For training/evaluate_learned.py: each tune page scored by a model that never saw it.
+                args.fold_models.mkdir(parents=True, exist_ok=True)
+                fold_data = export(model, vocabulary, 0.5, {"fold": fold, "folds": args.folds})
+                (args.fold_models / f"fold{fold}.json").write_text(json.dumps(fold_data), encoding="utf-8")
         threshold, oof_f1 = choose_threshold(tune, per_page(oof, groups, tune))
         print(f"threshold {threshold} (out-of-fold tune page F1 {oof_f1:.3f})", file=sys.stderr)
 

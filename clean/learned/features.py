@@ -53,9 +53,11 @@ PROSE_MIN_WORDS = 8
 PROSE_MAX_LINK_DENSITY = 0.35
 # Ancestor levels whose prose share is a feature (1 = the element around the block's own).
 ANCESTOR_LEVELS = (1, 2, 3, 5)
+ANCESTOR_MEASURES = ("prose share", "link density", "characters per block (log)")
 # Region: the deepest element holding at least this share of the page's prose.
 REGION_SHARES = (0.5, 0.8)
 
+WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
 SHAPE_INDEX = re.compile(r":\d+")
 _PUNCTUATION = ".,;:!?\"'()[]{}-\u2013\u2014\u2026\u00ab\u00bb\u201c\u201d\u2018\u2019"
@@ -73,9 +75,10 @@ OWN_NAMES = (
     "block's share of page words", "page blocks (log)", "page words (log)",
     "same text elsewhere on page (log)", "same DOM shape on page (log)", "items in its list (log)",
     "inside the 50% prose region", "inside the 80% prose region",
+    "blocks from the 50% prose region (share of page)", "words shared with the title (share)",
     *(f"kind {k}" for k in KINDS), *(f"tag {t}" for t in TAG_COLUMNS),
     *(f"inside {a}" for a in ANCESTOR_FLAGS),
-    *(f"{n}-up ancestor: {m}" for n in ANCESTOR_LEVELS for m in ("prose share", "link density")),
+    *(f"{n}-up ancestor: {m}" for n in ANCESTOR_LEVELS for m in ANCESTOR_MEASURES),
 )  # fmt: skip
 # Measures repeated for the neighbours, and the offsets of the neighbours.
 CONTEXT_SOURCES = ("words (log)", "link density", "stopword density", "kind heading", "ends like a sentence")
@@ -124,19 +127,18 @@ def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
     return flags, words
 
 
-def _path_bits(path: str, vocabulary: Vocabulary, memo: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """OR of the bits of every step of `path`, memoised per element for this page."""
-    chain = []
-    current = path
-    while current and current not in memo:
-        chain.append(current)
-        current = current.rpartition(SEPARATOR)[0]
-    flags, words = memo.get(current, (0, 0)) if current else (0, 0)
-    for element in reversed(chain):
-        own_flags, own_words = _step_bits(element.rpartition(SEPARATOR)[2], vocabulary)
-        flags, words = flags | own_flags, words | own_words
-        memo[element] = (flags, words)
-    return flags, words
+def _element_bits(by_depth: dict[int, set[str]], vocabulary: Vocabulary) -> dict[str, tuple[int, int]]:
+    """Per element: OR of the bits of it and all its ancestors (outermost elements first)."""
+    bits: dict[str, tuple[int, int]] = {}
+    for depth in sorted(by_depth):
+        for path in by_depth[depth]:
+            parent, _, own = path.rpartition(SEPARATOR)
+            flags, words = _step_bits(own, vocabulary)
+            if parent:
+                parent_flags, parent_words = bits[parent]
+                flags, words = flags | parent_flags, words | parent_words
+            bits[path] = (flags, words)
+    return bits
 
 
 def _prose(block: Block) -> float:
@@ -147,35 +149,39 @@ def _prose(block: Block) -> float:
     return features.get("chars", 0.0) * (1.0 - density)
 
 
-def _element_totals(blocks: list[Block]) -> dict[str, list[float]]:
-    """Per element path: [prose chars, chars, link chars] of every block inside it."""
+def _element_totals(blocks: list[Block]) -> tuple[dict[str, list[float]], dict[int, set[str]]]:
+    """Per element path: [prose chars, chars, link chars, blocks] of every block inside it.
+
+    Also returns the element paths by depth (the number of separators in them).
+    """
     totals: dict[str, list[float]] = {}
     by_depth: dict[int, set[str]] = {}
     for block in blocks:
         path = block.path or ""
         entry = totals.get(path)
         if entry is None:
-            entry = totals[path] = [0.0, 0.0, 0.0]
+            entry = totals[path] = [0.0, 0.0, 0.0, 0.0]
             by_depth.setdefault(path.count(SEPARATOR), set()).add(path)
         features = block.features
         entry[0] += _prose(block)
         entry[1] += features.get("chars", 0.0)
         entry[2] += features.get("link_chars", 0.0)
+        entry[3] += 1.0
     # Deepest first, so an element has all its descendants before it passes them up.
-    for depth in sorted(by_depth, reverse=True):
-        if depth == 0:
-            continue
-        for path in by_depth[depth]:
+    # Every depth down to 1, not only those that had blocks: new parents fill the gaps.
+    for depth in range(max(by_depth, default=0), 0, -1):
+        for path in by_depth.get(depth, ()):
             parent = path.rpartition(SEPARATOR)[0]
             entry = totals.get(parent)
             if entry is None:
-                entry = totals[parent] = [0.0, 0.0, 0.0]
+                entry = totals[parent] = [0.0, 0.0, 0.0, 0.0]
                 by_depth.setdefault(depth - 1, set()).add(parent)
             child = totals[path]
             entry[0] += child[0]
             entry[1] += child[1]
             entry[2] += child[2]
-    return totals
+            entry[3] += child[3]
+    return totals, by_depth
 
 
 def _region(totals: dict[str, list[float]], total_prose: float, share: float) -> str | None:
@@ -192,6 +198,27 @@ def _inside(path: str, region: str | None) -> float:
 # Text shape is read from the block's first characters: enough to tell prose
 # from a menu, and a long paragraph costs no more than a short one.
 SHAPE_CHARS = 400
+
+
+def _distance_to(inside: np.ndarray) -> np.ndarray:
+    """Signed distance in blocks to the region (0 inside, < 0 before it), as a share of the page."""
+    import numpy as np
+
+    n = len(inside)
+    where = np.flatnonzero(inside)
+    index = np.arange(n, dtype=np.float64)
+    if not len(where):
+        return np.zeros(n)
+    before = np.minimum(index - where[0], 0.0)
+    after = np.maximum(index - where[-1], 0.0)
+    return np.where(inside > 0, 0.0, before + after) / max(n - 1, 1)
+
+
+def _shared(text: str, vocabulary: set[str]) -> float:
+    if not vocabulary:
+        return 0.0
+    words = WORD.findall(text.lower())
+    return sum(1 for w in words if w in vocabulary) / len(words) if words else 0.0
 
 
 def _ancestors(path: str) -> list[str]:
@@ -296,24 +323,32 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     columns["items in its list (log)"] = np.log1p([group_counts[b.group] - 1 for b in blocks])
 
     # Where the page's prose is.
-    totals = _element_totals(blocks)
+    totals, by_depth = _element_totals(blocks)
     total_prose = sum(_prose(b) for b in blocks)
     for share in REGION_SHARES:
         region = _region(totals, total_prose, share)
-        columns[f"inside the {share:.0%} prose region"] = [_inside(p, region) for p in paths]
+        columns[f"inside the {share:.0%} prose region"] = np.array([_inside(p, region) for p in paths])
+    columns["blocks from the 50% prose region (share of page)"] = _distance_to(
+        columns["inside the 50% prose region"]
+    )
     ancestor_rows = []
+    empty = (0.0,) * len(ANCESTOR_MEASURES)
     for path in paths:
-        row = []
+        row: list[float] = []
         for ancestor in _ancestors(path):
             entry = totals.get(ancestor)
             if entry is None or total_prose <= 0:
-                row.extend((0.0, 0.0))
+                row.extend(empty)
             else:
-                row.extend((entry[0] / total_prose, entry[2] / entry[1] if entry[1] else 0.0))
+                prose, chars, link_chars, count = entry
+                density = link_chars / chars if chars else 0.0
+                row.extend((prose / total_prose, density, math.log1p(chars / count)))
         ancestor_rows.append(row)
     ancestor_matrix = np.asarray(ancestor_rows, dtype=np.float64)
-    for i, name in enumerate(OWN_NAMES[-2 * len(ANCESTOR_LEVELS) :]):
+    for i, name in enumerate(OWN_NAMES[-len(ANCESTOR_MEASURES) * len(ANCESTOR_LEVELS) :]):
         columns[name] = ancestor_matrix[:, i]
+    title = set(WORD.findall(doc.metadata.get("title", "").lower()))
+    columns["words shared with the title (share)"] = [_shared(h, title) for h in heads]
 
     # What the block is and what it sits in.
     kinds = _one_hot([_KIND_COLUMN.get(b.kind, -1) for b in blocks], len(KINDS))
@@ -323,8 +358,8 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     tags = _one_hot(tag_columns, len(TAG_COLUMNS))
     for i, group in enumerate(TAG_COLUMNS):
         columns[f"tag {group}"] = tags[:, i]
-    memo: dict[str, tuple[int, int]] = {}
-    bits = [_path_bits(p, vocabulary, memo) if p else (0, 0) for p in paths]
+    element_bits = _element_bits(by_depth, vocabulary)
+    bits = [element_bits[p] if p else (0, 0) for p in paths]
     flags = (np.array([b[0] for b in bits], dtype=np.int64)[:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
     for i, name in enumerate(ANCESTOR_FLAGS):
         columns[f"inside {name}"] = flags[:, i]

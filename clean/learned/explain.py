@@ -1,0 +1,79 @@
+"""Per-block reasons for the learned scorer's decisions.
+
+A reason names the probability, the threshold it was compared with, and the
+two or three features that pushed the block hardest towards the decision,
+each with the block's own value and how far it moved the log-odds, e.g.
+
+    learned scorer: content probability 0.08 (below 0.45): link density 0.92 (-1.4),
+    inside nav yes (-0.8), words 3 (-0.5)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from clean.learned.model import TreeModel
+
+TOP_FEATURES = 3
+LOG_SUFFIX = " (log)"
+
+
+def readable_value(name: str, value: float) -> tuple[str, str]:
+    """(name, value) as a person reads them: counts instead of logs, yes/no for flags."""
+    if name.endswith(LOG_SUFFIX):
+        return name[: -len(LOG_SUFFIX)], f"{math.expm1(value):.0f}"
+    if name.startswith(("inside ", "kind ", "tag ", "class/id word", "has ")) or name in (
+        "ends like a sentence",
+        "after the first h1",
+    ):
+        return name, "yes" if value >= 0.5 else "no"
+    if name == "DOM depth":
+        return name, f"{value:.0f}"
+    return name, f"{value:.2f}"
+
+
+def top_reasons(
+    model: TreeModel, row: np.ndarray, credit: np.ndarray, direction: int, top: int = TOP_FEATURES
+) -> list[str]:
+    """The features whose credit points most in `direction` (+1 content, -1 boilerplate)."""
+    import numpy as np
+
+    strongest = (
+        np.argpartition(-direction * credit, top)[:top] if len(credit) > top else np.arange(len(credit))
+    )
+    order = sorted(strongest.tolist(), key=lambda i: direction * credit[i], reverse=True)
+    reasons = []
+    for i in order:
+        if direction * credit[i] <= 0:
+            break
+        name, value = readable_value(model.names[i], float(row[i]))
+        reasons.append(f"{name} {value} ({credit[i]:+.1f})")
+    return reasons
+
+
+def explain(
+    model: TreeModel, row: np.ndarray, credit: np.ndarray, probability: float, threshold: float
+) -> str:
+    """One line: the probability against the threshold, and the features behind the verdict."""
+    content = probability >= threshold
+    side = "at or above" if content else "below"
+    reasons = top_reasons(model, row, credit, 1 if content else -1)
+    because = ": " + ", ".join(reasons) if reasons else ""
+    return f"learned scorer: content probability {probability:.2f} ({side} {threshold:.2f}){because}"
+
+
+def explain_rows(
+    model: TreeModel, matrix: np.ndarray, rows: list[int], probabilities: np.ndarray, threshold: float
+) -> dict[int, str]:
+    """Reasons for the given rows of a page's feature matrix (computed for those rows only)."""
+    if not rows:
+        return {}
+    credit = model.contributions(matrix[rows])
+    return {
+        row: explain(model, matrix[row], credit[i], float(probabilities[row]), threshold)
+        for i, row in enumerate(rows)
+    }
