@@ -40,6 +40,20 @@ class Removal:
         }
 
 
+@dataclass(slots=True, frozen=True)
+class Override:
+    """A removal a later stage undid (a learned scorer overruling a heuristic), kept for the report."""
+
+    removal: Removal
+    stage: str
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        undone = self.removal.to_dict()
+        return {"undone": undone, "stage": self.stage, "rule": self.rule, "reason": self.reason}
+
+
 @dataclass(slots=True)
 class Block:
     """One unit of visible text and where it came from."""
@@ -88,6 +102,8 @@ class Document:
     # Per-block explanations from scorers that did not remove the block;
     # kept so the report can say why a borderline block stayed.
     notes: dict[int, str] = field(default_factory=dict)
+    # Removals that a later stage undid (Document.restore), in the order undone.
+    overridden: list[Override] = field(default_factory=list)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]
@@ -98,6 +114,20 @@ class Document:
             return None
         block.removal = Removal(stage, rule, reason, block.text, block.index, 0, len(block.text))
         return block.removal
+
+    def restore(self, block: Block, stage: str, rule: str, reason: str) -> Override | None:
+        """Undo a whole-block removal: the one exception to "the first stage to remove wins".
+
+        Only a stage that re-judges every block (the learned scorer in "decide"
+        mode) calls this, on heuristic removals; the undone removal stays on
+        record in `overridden`, so the report can show both decisions.
+        """
+        if block.removal is None:
+            return None
+        override = Override(block.removal, stage, rule, reason)
+        self.overridden.append(override)
+        block.removal = None
+        return override
 
     def trim(
         self, block: Block, start: int, end: int, stage: str, rule: str, reason: str

@@ -72,6 +72,15 @@ class Options:
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5
 
+    # Learned block scorer (clean/learned/, HTML only): "off"; "remove", a second
+    # opinion after the heuristics that removes kept blocks it scores as
+    # boilerplate; "decide", which also restores blocks the heuristic stages
+    # removed when it scores them as content (DOM-rule and cue removals stand).
+    learned_scorer: str = "off"
+    # Probability thresholds; None uses the stage threshold shipped with the model.
+    learned_remove_below: float | None = None
+    learned_restore_above: float | None = None
+
     # Limits that keep a hostile document from taking the batch down (see
     # clean/limits.py and docs/limits.md). Each is per document; 0 switches it off.
     # Bytes of one input, after decompression (the largest real pages are ~5 MB).

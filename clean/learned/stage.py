@@ -1,0 +1,86 @@
+"""The learned scorer as a pipeline stage (HTML), gated by Options.learned_scorer.
+
+Rules stay the first stage: what the DOM rules, cues, crumbs and site
+templates removed stands whatever the model thinks. The model then judges
+the rest of the page:
+
+- "remove": a second opinion after the heuristics. Kept blocks it scores
+  below the threshold are removed (rule "learned-boilerplate").
+- "decide": the model replaces the heuristics' verdicts. Besides removing as
+  above, it restores blocks that a heuristic stage (main content, headline
+  lists) removed when it scores them at or above the restore threshold
+  (Document.restore; the undone removal stays in Document.overridden, and the
+  restored block gets a note saying why).
+- "off" (the default): nothing.
+
+Every reason is the model's explanation: the probability against the
+threshold and the features that pushed the block most.
+"""
+
+from __future__ import annotations
+
+from clean.model import Document
+from clean.options import Options
+from clean.stage import Stage
+
+STAGE_NAME = "learned-scorer"
+REMOVE_RULE = "learned-boilerplate"
+RESTORE_RULE = "learned-content"
+MODES = ("off", "remove", "decide")
+# Heuristic decisions "decide" may overrule. Repeated blocks stay removed: the
+# model scores both copies of a paragraph alike and cannot say which to keep.
+OVERRULABLE_STAGES = frozenset({"main-content", "headline-list"})
+KEEP_RULES = frozenset({"repeated-block"})
+
+
+def _thresholds(options: Options, shipped: float) -> tuple[float, float]:
+    remove = options.learned_remove_below
+    restore = options.learned_restore_above
+    return (shipped if remove is None else remove, shipped if restore is None else restore)
+
+
+def run(doc: Document, options: Options) -> None:
+    mode = options.learned_scorer
+    if mode not in MODES:
+        raise ValueError(f"learned_scorer must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "off" or not doc.blocks:
+        return
+    from clean.learned.explain import explain_rows
+    from clean.learned.model import shipped_model
+
+    model = shipped_model()
+    remove_below, restore_above = _thresholds(options, model.stage_threshold)
+    matrix = model.features(doc)
+    probabilities = model.probabilities(matrix)
+    to_remove = [
+        b.index
+        for b in doc.blocks
+        if b.kept and probabilities[b.index] < remove_below and options.enabled(REMOVE_RULE)
+    ]
+    to_restore = []
+    if mode == "decide" and options.enabled(RESTORE_RULE):
+        to_restore = [
+            b.index
+            for b in doc.blocks
+            if b.removal is not None
+            and b.removal.stage in OVERRULABLE_STAGES
+            and b.removal.rule not in KEEP_RULES
+            and probabilities[b.index] >= restore_above
+        ]
+    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below)
+    reasons.update(explain_rows(model, matrix, to_restore, probabilities, restore_above))
+    for index in to_remove:
+        doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
+    for index in to_restore:
+        block = doc.blocks[index]
+        doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
+        doc.notes[index] = reasons[index]
+
+
+STAGE = Stage(
+    STAGE_NAME,
+    run,
+    kinds=("html",),
+    summary="learned block scorer (off by default): removes blocks it scores as boilerplate; "
+    "in 'decide' mode also restores heuristic removals it scores as content",
+)

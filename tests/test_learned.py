@@ -1,0 +1,281 @@
+"""The learned block scorer: features, the shipped trees, explanations, the stage and restore."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import clean
+from clean.frontends.html import parse_document
+from clean.frontends.html.path import prefixes
+from clean.learned import stage as learned_stage
+from clean.learned.explain import explain_rows, readable_value
+from clean.learned.features import OWN_NAMES, Vocabulary, _element_totals, feature_names, page_matrix
+from clean.learned.model import shipped_model
+from clean.model import Document
+from clean.options import Options
+from clean.pipeline import html_stages, run_stages
+from clean.report.render import output_text
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "html"
+MODEL_FILE = ROOT / "clean" / "learned" / "data" / "block_model.json"
+
+
+def parsed(name: str) -> Document:
+    return parse_document((FIXTURES / f"{name}.html").read_bytes(), None, Options())
+
+
+def column(name: str) -> int:
+    return OWN_NAMES.index(name)
+
+
+def block_with(doc: Document, snippet: str):
+    return next(b for b in doc.blocks if snippet in b.text)
+
+
+# ----------------------------------------------------------------- features
+
+
+def test_feature_matrix_has_one_finite_row_per_block_and_a_name_per_column():
+    doc = parsed("news_article")
+    vocabulary = Vocabulary(("nav", "footer", "content"))
+    matrix = page_matrix(doc, vocabulary)
+    assert matrix.shape == (len(doc.blocks), len(feature_names(vocabulary)))
+    assert np.isfinite(matrix).all()
+    assert len(set(feature_names(vocabulary))) == matrix.shape[1]
+
+
+def test_features_tell_a_menu_link_from_an_article_paragraph():
+    doc = parsed("news_article")
+    matrix = page_matrix(doc, Vocabulary(("nav", "menu", "footer")))
+    menu = block_with(doc, "Business").index
+    paragraph = max(doc.blocks, key=lambda b: len(b.text)).index
+    assert matrix[menu, column("link density")] == 1.0
+    assert matrix[menu, column("inside nav")] == 1.0
+    assert matrix[paragraph, column("inside nav")] == 0.0
+    assert matrix[paragraph, column("link density")] < 0.2
+    assert matrix[paragraph, column("words (log)")] > matrix[menu, column("words (log)")]
+    assert matrix[paragraph, column("ends like a sentence")] == 1.0
+    assert matrix[paragraph, column("inside the 50% prose region")] == 1.0
+    assert matrix[menu, column("inside the 50% prose region")] == 0.0
+
+
+def test_element_totals_equal_a_sum_over_each_elements_blocks():
+    html = (
+        "<html><body><div><div><div><section><p>Deep paragraph with a <a href='/x'>link</a>.</p>"
+        "</section></div></div></div><p>Shallow paragraph.</p></body></html>"
+    )
+    for doc in (parsed("news_article"), parse_document(html, None, Options())):
+        totals, _ = _element_totals(doc.blocks)
+        expected: dict[str, list[float]] = {}
+        for block in doc.blocks:
+            for prefix in prefixes(block.path):
+                entry = expected.setdefault(prefix, [0.0, 0.0, 0.0])
+                entry[0] += block.features["chars"]
+                entry[1] += block.features["link_chars"]
+                entry[2] += 1
+        assert set(expected) <= set(totals)
+        for path, (chars, link_chars, count) in expected.items():
+            assert totals[path][1:] == pytest.approx([chars, link_chars, count]), path
+
+
+def test_neighbour_columns_read_the_neighbours_values():
+    doc = parsed("news_article")
+    vocabulary = Vocabulary(())
+    names = feature_names(vocabulary)
+    matrix = page_matrix(doc, vocabulary)
+    previous = names.index("previous block: link density")
+    following = names.index("next block: words (log)")
+    assert matrix[0, previous] == -1.0  # no block before the first
+    assert np.array_equal(matrix[1:, previous], matrix[:-1, column("link density")])
+    assert np.array_equal(matrix[:-1, following], matrix[1:, column("words (log)")])
+
+
+def test_repeated_text_and_list_items_are_counted():
+    html = (
+        "<html><body><ul>"
+        + "".join(f"<li><a href='/{i}'>Item {i}</a></li>" for i in range(5))
+        + "</ul><p>Same words here.</p><div><p>Same words here.</p></div></body></html>"
+    )
+    doc = parse_document(html, None, Options())
+    matrix = page_matrix(doc, Vocabulary(()))
+    item = block_with(doc, "Item 3").index
+    assert math.expm1(matrix[item, column("items in its list (log)")]) == pytest.approx(4)
+    assert math.expm1(matrix[item, column("same DOM shape on page (log)")]) == pytest.approx(4)
+    twice = [b.index for b in doc.blocks if b.text == "Same words here."]
+    same_text = column("same text elsewhere on page (log)")
+    assert all(math.expm1(matrix[i, same_text]) == pytest.approx(1) for i in twice)
+
+
+# ----------------------------------------------------------------- the shipped model
+
+
+def test_shipped_model_is_small_and_matches_this_feature_set():
+    assert MODEL_FILE.stat().st_size < 1024 * 1024
+    model = shipped_model()
+    assert model.names == feature_names(model.vocabulary)
+    assert 0 < model.trees <= 100 and model.depth <= 5
+    assert 0.0 < model.threshold_probability < 1.0
+
+
+def _walk(model, row: np.ndarray) -> float:
+    """One row down every tree, node by node: the reference for the vectorised code."""
+    total = model.baseline
+    for tree in range(model.trees):
+        node = 0
+        while model.left[tree, node] != node:
+            go_left = row[model.feature[tree, node]] <= model.threshold[tree, node]
+            node = model.left[tree, node] if go_left else model.right[tree, node]
+        total += model.value[tree, node]
+    return total
+
+
+def test_vectorised_trees_give_what_walking_each_tree_gives():
+    model = shipped_model()
+    matrix = model.features(parsed("blog_comments"))
+    expected = np.array([_walk(model, row) for row in matrix])
+    assert np.allclose(model.log_odds(matrix), expected)
+
+
+def test_contributions_add_up_to_the_log_odds():
+    model = shipped_model()
+    matrix = model.features(parsed("in_article_list"))
+    roots = model.value[:, 0].sum()
+    credit = model.contributions(matrix)
+    assert np.allclose(credit.sum(axis=1), model.log_odds(matrix) - model.baseline - roots, atol=1e-6)
+
+
+def test_model_scores_the_article_above_the_chrome():
+    doc = parsed("news_article")
+    model = shipped_model()
+    probabilities = model.probabilities(model.features(doc))
+    expected = (FIXTURES / "news_article.expected.txt").read_text("utf-8")
+    content = [probabilities[b.index] for b in doc.blocks if b.text in expected]
+    chrome = [probabilities[b.index] for b in doc.blocks if b.text not in expected]
+    assert content and chrome
+    assert np.mean(content) > np.mean(chrome) + 0.3
+    assert np.median(content) >= model.threshold_probability
+
+
+# ----------------------------------------------------------------- explanations
+
+
+def test_readable_values_undo_logs_and_name_flags():
+    assert readable_value("words (log)", math.log1p(12)) == ("words", "12")
+    assert readable_value("inside nav", 1.0) == ("inside nav", "yes")
+    assert readable_value("link density", 0.923) == ("link density", "0.92")
+
+
+def test_explanations_name_the_probability_and_the_features_that_pushed_most():
+    doc = parsed("news_article")
+    model = shipped_model()
+    matrix = model.features(doc)
+    probabilities = model.probabilities(matrix)
+    menu = block_with(doc, "Business").index
+    reasons = explain_rows(model, matrix, [menu], probabilities, 0.5)
+    reason = reasons[menu]
+    assert f"content probability {probabilities[menu]:.2f}" in reason
+    credit = model.contributions(matrix[[menu]])[0]
+    direction = 1 if probabilities[menu] >= 0.5 else -1
+    strongest = readable_value(model.names[int(np.argmax(direction * credit))], 0.0)[0]
+    assert strongest in reason
+
+
+# ----------------------------------------------------------------- restore and the stage
+
+
+def test_restore_undoes_a_removal_and_keeps_it_on_record():
+    doc = parsed("news_article")
+    block = doc.blocks[3]
+    first = doc.remove(block, "main-content", "outside-main-content", "outside")
+    override = doc.restore(block, "learned-scorer", "learned-content", "scored as content")
+    assert block.kept and override is not None
+    assert doc.overridden == [override] and override.removal is first
+    assert override.to_dict()["undone"]["rule"] == "outside-main-content"
+    assert doc.restore(block, "learned-scorer", "learned-content", "again") is None  # nothing to undo
+    assert doc.remove(block, "later", "rule", "removed again") is not None
+
+
+def test_stage_is_off_by_default_and_rejects_unknown_modes():
+    with_stage = (*html_stages(), learned_stage.STAGE)
+    html = (FIXTURES / "blog_comments.html").read_bytes()
+    plain = clean.clean_html(html).text
+    doc = run_stages(parse_document(html, None, Options()), with_stage, Options())
+    assert output_text(doc) == plain
+    with pytest.raises(ValueError, match="learned_scorer"):
+        run_stages(parse_document(html, None, Options()), with_stage, Options(learned_scorer="maybe"))
+
+
+@pytest.mark.parametrize("name", ["news_article", "blog_comments", "section_headings"])
+def test_remove_mode_records_every_removal_with_its_explanation(name: str):
+    doc = run_stages(parsed(name), (*html_stages(), learned_stage.STAGE), Options(learned_scorer="remove"))
+    baseline = run_stages(parsed(name), html_stages(), Options())
+    learned = [b for b in doc.blocks if b.removal and b.removal.stage == learned_stage.STAGE_NAME]
+    for block in learned:
+        assert block.removal.rule == learned_stage.REMOVE_RULE
+        assert "content probability" in block.removal.reason
+        assert baseline.blocks[block.index].kept  # it only judged what the others kept
+    kept_before = {b.index for b in baseline.blocks if b.kept}
+    kept_after = {b.index for b in doc.blocks if b.kept}
+    assert kept_after == kept_before - {b.index for b in learned}
+
+
+def test_decide_mode_restores_heuristic_removals_but_never_rule_removals():
+    html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<main><article><h1>Rivers in spring</h1>"
+        + "".join(
+            f"<p>Paragraph {i} of the story tells how the river rose after the rain, and how the town "
+            "prepared its banks, with sandbags, pumps and volunteers working through the night.</p>"
+            for i in range(6)
+        )
+        + "</article></main><footer><p>Copyright 2024 The Town Paper. All rights reserved.</p></footer>"
+        "</body></html>"
+    )
+    doc = parse_document(html, None, Options())
+    run_stages(doc, html_stages(), Options())
+    victim = block_with(doc, "Paragraph 3")
+    doc.blocks[victim.index].removal = None
+    doc.remove(victim, "main-content", "outside-main-content", "pretend the heuristic got it wrong")
+    rule_removed = [b.index for b in doc.blocks if b.removal and b.removal.stage == "dom-rules"]
+    learned_stage.run(doc, Options(learned_scorer="decide"))
+    assert victim.kept
+    assert doc.overridden and doc.overridden[0].removal.rule == "outside-main-content"
+    assert "content probability" in doc.notes[victim.index]
+    assert all(not doc.blocks[i].kept for i in rule_removed)
+
+
+# ----------------------------------------------------------------- training labels
+
+
+def _labels_module():
+    spec = importlib.util.spec_from_file_location("training_labels", ROOT / "training" / "labels.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labels_count_a_repeated_paragraph_once_and_ignore_stray_menu_words():
+    labels = _labels_module()
+    gold = (
+        "Rivers\n\nWe walked home along the river after the rain, past the mill and the old bridge.\n\n"
+        "The river rose after the rain and the town prepared."
+    )
+    texts = [
+        "Home",  # a menu entry: "home" is in the gold, but only inside a long sentence
+        "Rivers",  # the heading: a gold line of its own
+        "The river rose after the rain and the town prepared.",
+        "The river rose after the rain and the town prepared.",  # the mobile layout's copy
+        "Subscribe to the river newsletter",
+    ]
+    found, sizes = labels.block_labels(texts, gold)
+    assert found[0] == 0.0 and found[1] == 1.0
+    # The copy keeps only the trigrams the gold has a second time ("after the rain" twice).
+    assert found[2] == 1.0 and found[3] < 0.5
+    assert found[4] == 0.0
+    assert sizes == [1, 1, 10, 10, 5]
