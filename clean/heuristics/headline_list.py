@@ -5,12 +5,15 @@ consecutive kept blocks that are short, are not prose and do not end like a
 sentence. Topic: the run as a whole shares at most `headline_max_overlap` of
 its content words with the article's prose. So a lone section heading
 (a run of one) stays, and an in-article list of short items on the article's
-subject (high overlap) stays.
+subject (high overlap) stays. Runs between two of the article's paragraphs,
+runs of one- or two-word lines (menus, which page-edges judges by position)
+and runs inside a record list (a listing's own items) are left alone.
 """
 
 from __future__ import annotations
 
 from clean.heuristics.article import ArticleProfile, article_profile, is_prose
+from clean.heuristics.records import RecordList, record_lists
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -63,12 +66,20 @@ def headline_shaped(run_: list[Block], options: Options) -> bool:
     return words / len(run_) >= options.headline_min_mean_words
 
 
+def in_record_list(run_: list[Block], lists: list[RecordList]) -> bool:
+    """Most of the run lies in a record list: titles of the page's own items (a listing)."""
+    return any(sum(r.first <= block.index <= r.last for block in run_) * 2 > len(run_) for r in lists)
+
+
 def run(doc: Document, options: Options) -> None:
     profile = article_profile(doc)
     if profile is None:
         return
+    lists = record_lists(doc, options) if options.enabled("record-list") else []
     for run_ in title_runs(doc, options):
         if inside_article(run_, profile) or not headline_shaped(run_, options):
+            continue
+        if in_record_list(run_, lists):
             continue
         shared = run_overlap(run_, profile)
         if shared > options.headline_max_overlap:
