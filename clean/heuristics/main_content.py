@@ -115,8 +115,11 @@ def run(doc: Document, options: Options) -> None:
     if view.blocks and view.total_prose > 0:
         scorer = block_scorer()
         scores, rows = score_blocks(view, len(doc.blocks), doc.metadata.get("title", ""))
-        for block, score, row in zip(view.blocks, scores, rows, strict=True):
-            if score >= scorer.threshold:
+        # A page with text never comes out empty: when no block reaches the
+        # threshold, the best-scoring one stays (a lone block of unusual prose).
+        best = max(range(len(scores)), key=scores.__getitem__)
+        for i, (block, score, row) in enumerate(zip(view.blocks, scores, rows, strict=True)):
+            if score >= scorer.threshold or (i == best and scores[best] < scorer.threshold):
                 continue
             rule = _rule_for(block, view, options)
             if not options.enabled(rule):
