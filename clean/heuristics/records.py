@@ -59,8 +59,10 @@ def _regular(positions: list[int], options: Options) -> float | None:
 def record_lists(doc: Document, options: Options) -> list[RecordList]:
     """Every record list on the page (they may overlap)."""
     positions: dict[str, list[int]] = defaultdict(list)
-    for block in doc.blocks:
-        positions[marker_key(block.text)].append(block.index)
+    # Positions in doc.blocks, not block indices: a view of a page (html_headline_list)
+    # holds a subset of its blocks, whose indices are not positions.
+    for position, block in enumerate(doc.blocks):
+        positions[marker_key(block.text)].append(position)
     found = []
     last_index = len(doc.blocks) - 1
     for indices in positions.values():
@@ -73,7 +75,9 @@ def record_lists(doc: Document, options: Options) -> list[RecordList]:
         first, last = max(0, indices[0] - reach), min(last_index, indices[-1] + reach)
         words = sum(len(b.kept_text().split()) for b in doc.blocks[first : last + 1] if b.kept)
         marker = doc.blocks[indices[0]].text
-        found.append(RecordList(first, last, marker, len(indices), step, words))
+        found.append(
+            RecordList(doc.blocks[first].index, doc.blocks[last].index, marker, len(indices), step, words)
+        )
     return found
 
 
