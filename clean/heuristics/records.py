@@ -25,6 +25,7 @@ from clean.model import Document
 from clean.options import Options
 
 DIGITS = re.compile(r"\d+")
+WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,9 @@ def record_lists(doc: Document, options: Options) -> list[RecordList]:
         positions[marker_key(block.text)].append(position)
     found = []
     last_index = len(doc.blocks) - 1
-    for indices in positions.values():
-        if len(indices) < options.record_min_repeats:
-            continue
+    for key, indices in positions.items():
+        if len(indices) < options.record_min_repeats or not WORD.search(key):
+            continue  # a recurring "×" or "|" is an icon, not an item's template
         step = _regular(indices, options)
         if step is None:
             continue
