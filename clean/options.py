@@ -29,8 +29,8 @@ class Options:
     # which page-edges judges by position instead.
     headline_min_mean_words: float = 5.0
 
-    # Page edges (text mode): short lines before the first / after the last
-    # article paragraph are header / footer when they look like chrome.
+    # No longer read: page-edges now scores every line (region_* below). Kept so
+    # that option sets and configs that name it stay valid.
     edge_max_words: int = 15
 
     # Text mode: the article is the stretch of lines with the best content score
