@@ -3,7 +3,8 @@
 Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> menus -> repeats
        -> site template -> title
 HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
-       -> main content -> headline lists -> site template
+       -> main content -> headline lists -> learned scorer (off unless Options.learned_scorer)
+       -> site template
 
 The site-template stage acts only when a batch learned templates
 (Options.site_templates). It runs last: the page's own evidence explains a
@@ -17,6 +18,7 @@ from clean import limits
 from clean.errors import InputError
 from clean.frontends.text import segment_text
 from clean.heuristics import headline_list, menus, page_edges, repeats, site_template
+from clean.learned import stage as learned_stage
 from clean.limits import Deadline
 from clean.metadata import find_text_title
 from clean.model import Document
@@ -36,7 +38,7 @@ TEXT_STAGES: tuple[Stage, ...] = (
 def html_stages() -> tuple[Stage, ...]:
     from clean.frontends.html import HTML_STAGES
 
-    return (*HTML_STAGES, site_template.STAGE)
+    return (*HTML_STAGES, learned_stage.STAGE, site_template.STAGE)
 
 
 def run_stages(

@@ -14,7 +14,14 @@ from clean.frontends.html import parse_document
 from clean.frontends.html.path import prefixes
 from clean.learned import stage as learned_stage
 from clean.learned.explain import explain_rows, readable_value
-from clean.learned.features import OWN_NAMES, Vocabulary, _element_totals, feature_names, page_matrix
+from clean.learned.features import (
+    OWN_NAMES,
+    Vocabulary,
+    element_arrays,
+    feature_names,
+    page_matrix,
+    text_shape,
+)
 from clean.learned.model import shipped_model
 from clean.model import Document
 from clean.options import Options
@@ -65,13 +72,13 @@ def test_features_tell_a_menu_link_from_an_article_paragraph():
     assert matrix[menu, column("inside the 50% prose region")] == 0.0
 
 
-def test_element_totals_equal_a_sum_over_each_elements_blocks():
+def test_element_sums_equal_a_sum_over_each_elements_blocks():
     html = (
         "<html><body><div><div><div><section><p>Deep paragraph with a <a href='/x'>link</a>.</p>"
         "</section></div></div></div><p>Shallow paragraph.</p></body></html>"
     )
     for doc in (parsed("news_article"), parse_document(html, None, Options())):
-        totals, _ = _element_totals(doc.blocks)
+        elements = element_arrays(doc.blocks, np.zeros(len(doc.blocks)))
         expected: dict[str, list[float]] = {}
         for block in doc.blocks:
             for prefix in prefixes(block.path):
@@ -79,9 +86,25 @@ def test_element_totals_equal_a_sum_over_each_elements_blocks():
                 entry[0] += block.features["chars"]
                 entry[1] += block.features["link_chars"]
                 entry[2] += 1
-        assert set(expected) <= set(totals)
-        for path, (chars, link_chars, count) in expected.items():
-            assert totals[path][1:] == pytest.approx([chars, link_chars, count]), path
+        assert sorted(expected) == sorted(elements.paths)
+        for element, path in enumerate(elements.paths):
+            assert elements.sums[element, 1:] == pytest.approx(expected[path]), path
+            parent = elements.paths[elements.parent[element]]
+            assert parent == (path.rpartition(" > ")[0] or path)
+
+
+def test_text_shape_counts_match_plain_python():
+    texts = ["Hello, World! This is it.", "menu | home / shop", "© 2024 ACME Ltd.", "x"]
+    shape = text_shape(texts)
+    for i, text in enumerate(texts):
+        tokens = text.split()
+        assert shape["tokens"][i] == len(tokens)
+        assert shape["capitalised"][i] == sum(1 for t in tokens if t[0].isupper())
+        assert shape["commas"][i] == text.count(",")
+        assert shape["digits"][i] == sum(c.isdigit() for c in text)
+    assert list(shape["sentences"]) == [2, 0, 1, 0]
+    assert list(shape["separators"]) == [0, 2, 0, 0]
+    assert list(shape["copyright"]) == [0, 0, 1, 0]
 
 
 def test_neighbour_columns_read_the_neighbours_values():
@@ -201,19 +224,27 @@ def test_restore_undoes_a_removal_and_keeps_it_on_record():
     assert doc.remove(block, "later", "rule", "removed again") is not None
 
 
-def test_stage_is_off_by_default_and_rejects_unknown_modes():
-    with_stage = (*html_stages(), learned_stage.STAGE)
+def test_stage_is_in_the_html_pipeline_off_by_default_and_rejects_unknown_modes():
+    assert learned_stage.STAGE in html_stages()
     html = (FIXTURES / "blog_comments.html").read_bytes()
-    plain = clean.clean_html(html).text
-    doc = run_stages(parse_document(html, None, Options()), with_stage, Options())
-    assert output_text(doc) == plain
+    without = tuple(s for s in html_stages() if s is not learned_stage.STAGE)
+    doc = run_stages(parse_document(html, None, Options()), without, Options())
+    assert clean.clean_html(html).text == output_text(doc)
     with pytest.raises(ValueError, match="learned_scorer"):
-        run_stages(parse_document(html, None, Options()), with_stage, Options(learned_scorer="maybe"))
+        clean.clean_html(html, learned_scorer="maybe")
+
+
+def test_public_api_runs_the_scorer_when_asked():
+    html = (FIXTURES / "news_article.html").read_bytes()
+    result = clean.clean_html(html, learned_scorer="decide")
+    learned = [r for r in result.removed if r.stage == learned_stage.STAGE_NAME]
+    assert all(r.rule == learned_stage.REMOVE_RULE and "content probability" in r.reason for r in learned)
+    assert "Councillors in Port Alder voted" in result.text
 
 
 @pytest.mark.parametrize("name", ["news_article", "blog_comments", "section_headings"])
 def test_remove_mode_records_every_removal_with_its_explanation(name: str):
-    doc = run_stages(parsed(name), (*html_stages(), learned_stage.STAGE), Options(learned_scorer="remove"))
+    doc = run_stages(parsed(name), html_stages(), Options(learned_scorer="remove"))
     baseline = run_stages(parsed(name), html_stages(), Options())
     learned = [b for b in doc.blocks if b.removal and b.removal.stage == learned_stage.STAGE_NAME]
     for block in learned:
@@ -246,6 +277,7 @@ def test_decide_mode_restores_heuristic_removals_but_never_rule_removals():
     learned_stage.run(doc, Options(learned_scorer="decide"))
     assert victim.kept
     assert doc.overridden and doc.overridden[0].removal.rule == "outside-main-content"
+    assert doc.notes[victim.index].startswith("restored over main-content/outside-main-content")
     assert "content probability" in doc.notes[victim.index]
     assert all(not doc.blocks[i].kept for i in rule_removed)
 

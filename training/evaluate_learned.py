@@ -60,18 +60,21 @@ def _timed_stage(timings: list[float]) -> Stage:
 def variants(thresholds: list[float], timings: list[float]) -> dict[str, tuple[tuple[Stage, ...], Options]]:
     from clean.pipeline import html_stages
 
-    base = html_stages()
+    base = tuple(s for s in html_stages() if s.name != learned_stage.STAGE_NAME)
     learned = _timed_stage(timings)
-    found: dict[str, tuple[tuple[Stage, ...], Options]] = {"baseline": (base, Options())}
-    found["remove"] = ((*base, learned), Options(learned_scorer="remove"))
-    found["decide"] = ((*base, learned), Options(learned_scorer="decide"))
+    # After the heuristics (headline lists), before the batch-only site-template stage.
+    after = next(i for i, s in enumerate(base) if s.name == "headline-list") + 1
+    with_stage = (*base[:after], learned, *base[after:])
     position = next(i for i, s in enumerate(base) if s.name == "main-content")
     replaced = (*base[:position], learned, *base[position + 1 :])
+    found: dict[str, tuple[tuple[Stage, ...], Options]] = {"baseline": (base, Options())}
+    found["remove"] = (with_stage, Options(learned_scorer="remove"))
+    found["decide"] = (with_stage, Options(learned_scorer="decide"))
     found["replace"] = (replaced, Options(learned_scorer="remove"))
     for t in thresholds:
-        found[f"remove@{t:g}"] = ((*base, learned), Options(learned_scorer="remove", learned_remove_below=t))
+        found[f"remove@{t:g}"] = (with_stage, Options(learned_scorer="remove", learned_remove_below=t))
         found[f"decide@{t:g}"] = (
-            (*base, learned),
+            with_stage,
             Options(learned_scorer="decide", learned_remove_below=t, learned_restore_above=t),
         )
         found[f"replace@{t:g}"] = (replaced, Options(learned_scorer="remove", learned_remove_below=t))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.path import SEPARATOR, parse_step
@@ -58,13 +58,10 @@ ANCESTOR_MEASURES = ("prose share", "link density", "characters per block (log)"
 REGION_SHARES = (0.5, 0.8)
 
 WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
 SHAPE_INDEX = re.compile(r":\d+")
 _PUNCTUATION = ".,;:!?\"'()[]{}-\u2013\u2014\u2026\u00ab\u00bb\u201c\u201d\u2018\u2019"
-# Counting by regex and str.count: str.translate is several times slower on non-ASCII text.
-_PUNCTUATION_RE = re.compile("[" + re.escape(_PUNCTUATION) + "]")
-_DIGITS = "0123456789"
 _SEPARATORS = "|\u2022\u00b7\u203a\u00bb/>"
+_SENTENCE_ENDS = ".!?\u3002\uff01\uff1f"
 _SENTENCE_CLOSERS = ".!?\u3002\uff01\uff1f\"'\u201d\u2019)"
 
 OWN_NAMES = (
@@ -127,77 +124,155 @@ def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
     return flags, words
 
 
-def _element_bits(by_depth: dict[int, set[str]], vocabulary: Vocabulary) -> dict[str, tuple[int, int]]:
-    """Per element: OR of the bits of it and all its ancestors (outermost elements first)."""
-    bits: dict[str, tuple[int, int]] = {}
-    for depth in sorted(by_depth):
-        for path in by_depth[depth]:
-            parent, _, own = path.rpartition(SEPARATOR)
-            flags, words = _step_bits(own, vocabulary)
-            if parent:
-                parent_flags, parent_words = bits[parent]
-                flags, words = flags | parent_flags, words | parent_words
-            bits[path] = (flags, words)
-    return bits
+@dataclass(frozen=True, slots=True)
+class Elements:
+    """The page's elements rebuilt from the block paths, as arrays indexed by element id.
 
-
-def _prose(block: Block) -> float:
-    features = block.features
-    density = features.get("link_density", 0.0)
-    if features.get("words", 0.0) < PROSE_MIN_WORDS or density > PROSE_MAX_LINK_DENSITY:
-        return 0.0
-    return features.get("chars", 0.0) * (1.0 - density)
-
-
-def _element_totals(blocks: list[Block]) -> tuple[dict[str, list[float]], dict[int, set[str]]]:
-    """Per element path: [prose chars, chars, link chars, blocks] of every block inside it.
-
-    Also returns the element paths by depth (the number of separators in them).
+    Ids are given parents first, so walking ids in order visits an element's
+    ancestors before it. A top element is its own parent.
     """
-    totals: dict[str, list[float]] = {}
-    by_depth: dict[int, set[str]] = {}
-    for block in blocks:
+
+    paths: list[str]
+    parent: np.ndarray
+    depth: np.ndarray
+    block_element: np.ndarray  # block index -> id of the element the block sits in
+    sums: np.ndarray  # (elements, 4): prose chars, chars, link chars, blocks inside it
+    levels: list[np.ndarray]  # element ids by depth, outermost first
+
+    def down(self, values: np.ndarray, combine) -> np.ndarray:
+        """Combine each element's value with its ancestors' (outermost first)."""
+        values = values.copy()
+        for ids in self.levels[1:]:
+            values[ids] = combine(values[ids], values[self.parent[ids]])
+        return values
+
+
+def element_arrays(blocks: list[Block], prose: np.ndarray) -> Elements:
+    """Every element holding a block, and the prose, text and links inside each."""
+    import numpy as np
+
+    ids: dict[str, int] = {}
+    paths: list[str] = []
+    parent: list[int] = []
+    depth: list[int] = []
+    block_element = np.empty(len(blocks), dtype=np.int64)
+    for index, block in enumerate(blocks):
         path = block.path or ""
-        entry = totals.get(path)
-        if entry is None:
-            entry = totals[path] = [0.0, 0.0, 0.0, 0.0]
-            by_depth.setdefault(path.count(SEPARATOR), set()).add(path)
-        features = block.features
-        entry[0] += _prose(block)
-        entry[1] += features.get("chars", 0.0)
-        entry[2] += features.get("link_chars", 0.0)
-        entry[3] += 1.0
-    # Deepest first, so an element has all its descendants before it passes them up.
-    # Every depth down to 1, not only those that had blocks: new parents fill the gaps.
-    for depth in range(max(by_depth, default=0), 0, -1):
-        for path in by_depth.get(depth, ()):
-            parent = path.rpartition(SEPARATOR)[0]
-            entry = totals.get(parent)
-            if entry is None:
-                entry = totals[parent] = [0.0, 0.0, 0.0, 0.0]
-                by_depth.setdefault(depth - 1, set()).add(parent)
-            child = totals[path]
-            entry[0] += child[0]
-            entry[1] += child[1]
-            entry[2] += child[2]
-            entry[3] += child[3]
-    return totals, by_depth
+        element = ids.get(path)
+        if element is None:
+            chain = []
+            current = path
+            while current not in ids:
+                chain.append(current)
+                if SEPARATOR not in current:
+                    break
+                current = current.rpartition(SEPARATOR)[0]
+            for new in reversed(chain):  # outermost first: its parent has an id already
+                up = new.rpartition(SEPARATOR)[0] if SEPARATOR in new else new
+                ids[new] = len(paths)
+                paths.append(new)
+                parent.append(ids[up])
+                depth.append(depth[ids[up]] + 1 if up != new else 0)
+            element = ids[path]
+        block_element[index] = element
+    parent_array = np.asarray(parent, dtype=np.int64)
+    depth_array = np.asarray(depth, dtype=np.int64)
+    count = len(paths)
+    sums = np.zeros((count, 4))
+    chars = np.array([b.features.get("chars", 0.0) for b in blocks])
+    link_chars = np.array([b.features.get("link_chars", 0.0) for b in blocks])
+    for column, values in enumerate((prose, chars, link_chars, np.ones(len(blocks)))):
+        sums[:, column] = np.bincount(block_element, weights=values, minlength=count)
+    order = np.argsort(depth_array, kind="stable")
+    levels = np.split(order, np.flatnonzero(np.diff(depth_array[order])) + 1)
+    elements = Elements(paths, parent_array, depth_array, block_element, sums, levels)
+    for ids_at_depth in reversed(elements.levels[1:]):  # deepest first: children before parents
+        np.add.at(sums, parent_array[ids_at_depth], sums[ids_at_depth])
+    return elements
 
 
-def _region(totals: dict[str, list[float]], total_prose: float, share: float) -> str | None:
-    heavy = [p for p, t in totals.items() if p and t[0] >= share * total_prose]
-    return max(heavy, key=lambda p: p.count(SEPARATOR)) if heavy and total_prose > 0 else None
+def _region_blocks(elements: Elements, total_prose: float, share: float) -> np.ndarray:
+    """1.0 for the blocks inside the deepest element holding `share` of the page's prose."""
+    import numpy as np
+
+    blocks = np.zeros(len(elements.block_element))
+    if total_prose <= 0:
+        return blocks
+    heavy = elements.sums[:, 0] >= share * total_prose
+    if not heavy.any():
+        return blocks
+    region = int(np.flatnonzero(heavy)[np.argmax(elements.depth[heavy])])
+    inside = np.zeros(len(elements.paths), dtype=bool)
+    inside[region] = True
+    inside = elements.down(inside, np.logical_or)
+    return inside[elements.block_element].astype(np.float64)
 
 
-def _inside(path: str, region: str | None) -> float:
-    if region is None:
-        return 0.0
-    return float(path == region or path.startswith(region + SEPARATOR))
+# The title overlap reads the block's first characters: titles are short, and a
+# long paragraph then costs no more than a heading.
+SHAPE_CHARS = 160
 
 
-# Text shape is read from the block's first characters: enough to tell prose
-# from a menu, and a long paragraph costs no more than a short one.
-SHAPE_CHARS = 400
+# Character classes for the text-shape counts, one bit each (see _char_classes).
+PUNCT, DIGIT, SEPARATOR_CHAR, COMMA, UPPER, SPACE, SENTENCE_END, COPYRIGHT = (1 << i for i in range(8))
+
+
+@cache
+def _char_classes() -> np.ndarray:
+    """Class bits per code point of the Basic Multilingual Plane (computed once, read-only)."""
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for chars, bit in (
+        (_PUNCTUATION, PUNCT), ("0123456789", DIGIT), (_SEPARATORS, SEPARATOR_CHAR), (",", COMMA),
+        (_SENTENCE_ENDS, SENTENCE_END), ("\u00a9", COPYRIGHT),
+    ):  # fmt: skip
+        for char in chars:
+            table[ord(char)] |= bit
+    for code in range(1, 0x10000):
+        char = chr(code)
+        if char.isupper():
+            table[code] |= UPPER
+        elif char.isspace():
+            table[code] |= SPACE
+    table.setflags(write=False)
+    return table
+
+
+def text_shape(texts: list[str]) -> dict[str, np.ndarray]:
+    """Counts over every block's text at once: one pass of numpy over the page's characters.
+
+    Tokens are whitespace-separated (str.split), a sentence end is one of
+    . ! ? followed by whitespace or the block's end.
+    """
+    import numpy as np
+
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    codes = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _char_classes()[np.where(codes < 0x10000, codes, 0)]
+    space = (classes & SPACE) != 0
+    # The "\n" between two blocks is whitespace: it starts and ends their tokens.
+    before = np.concatenate(([True], space[:-1]))
+    after = np.concatenate((space[1:], [True]))
+    token_start = ~space & before
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+
+    def per_block(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask.astype(np.int64), starts) if len(codes) else np.zeros(len(texts))
+
+    tokens = per_block(token_start)
+    return {
+        "chars": lengths.astype(np.float64),
+        "tokens": tokens.astype(np.float64),
+        "punctuation": per_block((classes & PUNCT) != 0),
+        "digits": per_block((classes & DIGIT) != 0),
+        "separators": per_block((classes & SEPARATOR_CHAR) != 0),
+        "commas": per_block((classes & COMMA) != 0),
+        "capitalised": per_block(token_start & ((classes & UPPER) != 0)),
+        "sentences": per_block(((classes & SENTENCE_END) != 0) & after),
+        "copyright": per_block((classes & COPYRIGHT) != 0),
+        "non-space": per_block(~space),
+    }
 
 
 def _distance_to(inside: np.ndarray) -> np.ndarray:
@@ -219,19 +294,6 @@ def _shared(text: str, vocabulary: set[str]) -> float:
         return 0.0
     words = WORD.findall(text.lower())
     return sum(1 for w in words if w in vocabulary) / len(words) if words else 0.0
-
-
-def _ancestors(path: str) -> list[str]:
-    """The block's ancestors at ANCESTOR_LEVELS (the root when the path is shorter)."""
-    found, cut, level = [], len(path), 0
-    for wanted in ANCESTOR_LEVELS:
-        while level < wanted:
-            position = path.rfind(SEPARATOR, 0, cut)
-            if position < 0:
-                break
-            cut, level = position, level + 1
-        found.append(path[:cut])
-    return found
 
 
 _KIND_COLUMN = {kind: i for i, kind in enumerate(KINDS)}
@@ -268,10 +330,9 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     words = np.array([f.get("words", 0.0) for f in features], dtype=np.float64)
     chars = np.array([f.get("chars", 0.0) for f in features], dtype=np.float64)
     link_density = np.array([f.get("link_density", 0.0) for f in features])
-    heads = [t[:SHAPE_CHARS] for t in texts]
-    head_chars = np.maximum(np.array([len(h) for h in heads], dtype=np.float64), 1.0)
-    head_tokens = [h.split() for h in heads]
-    token_counts = np.maximum(np.array([len(t) for t in head_tokens], dtype=np.float64), 1.0)
+    shape = text_shape(texts)
+    text_chars = np.maximum(shape["chars"], 1.0)
+    token_counts = np.maximum(shape["tokens"], 1.0)
     tails = [t[-2:].rstrip()[-1:] for t in texts]
     page_words = max(float(words.sum()), 1.0)
 
@@ -282,16 +343,15 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
         "links (log)": np.log1p([f.get("links", 0.0) for f in features]),
         "DOM depth": [f.get("depth", 0.0) for f in features],
         "stopword density": [f.get("stopword_density", 0.0) for f in features],
-        "punctuation share": np.array([len(_PUNCTUATION_RE.findall(h)) for h in heads]) / head_chars,
+        "punctuation share": shape["punctuation"] / text_chars,
         "ends like a sentence": [float(c != "" and c in _SENTENCE_CLOSERS) for c in tails],
-        "sentences (log)": np.log1p([len(SENTENCE_END.findall(t)) for t in texts]),
-        "capitalised words share": np.array([sum(1 for w in t if w[:1].isupper()) for t in head_tokens])
-        / token_counts,
-        "digit share": np.array([sum(map(h.count, _DIGITS)) for h in heads]) / head_chars,
-        "separator characters (|, /, \u2022)": [sum(map(h.count, _SEPARATORS)) for h in heads],
-        "commas per word": np.array([h.count(",") for h in heads]) / token_counts,
-        "has \u00a9": [float("\u00a9" in t) for t in texts],
-        "mean word length": (head_chars - token_counts) / token_counts,
+        "sentences (log)": np.log1p(shape["sentences"]),
+        "capitalised words share": shape["capitalised"] / token_counts,
+        "digit share": shape["digits"] / text_chars,
+        "separator characters (|, /, \u2022)": shape["separators"],
+        "commas per word": shape["commas"] / token_counts,
+        "has \u00a9": np.minimum(shape["copyright"], 1),
+        "mean word length": shape["non-space"] / token_counts,
         "position in page": np.arange(n) / max(n - 1, 1),
         "words before it (share)": (np.cumsum(words) - words) / page_words,
         "block's share of page words": words / page_words,
@@ -323,32 +383,35 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     columns["items in its list (log)"] = np.log1p([group_counts[b.group] - 1 for b in blocks])
 
     # Where the page's prose is.
-    totals, by_depth = _element_totals(blocks)
-    total_prose = sum(_prose(b) for b in blocks)
+    prose = np.where((words >= PROSE_MIN_WORDS) & (link_density <= PROSE_MAX_LINK_DENSITY), chars, 0.0)
+    prose = prose * (1.0 - link_density)
+    total_prose = float(prose.sum())
+    elements = element_arrays(blocks, prose)
     for share in REGION_SHARES:
-        region = _region(totals, total_prose, share)
-        columns[f"inside the {share:.0%} prose region"] = np.array([_inside(p, region) for p in paths])
+        columns[f"inside the {share:.0%} prose region"] = _region_blocks(elements, total_prose, share)
     columns["blocks from the 50% prose region (share of page)"] = _distance_to(
         columns["inside the 50% prose region"]
     )
-    ancestor_rows = []
-    empty = (0.0,) * len(ANCESTOR_MEASURES)
-    for path in paths:
-        row: list[float] = []
-        for ancestor in _ancestors(path):
-            entry = totals.get(ancestor)
-            if entry is None or total_prose <= 0:
-                row.extend(empty)
-            else:
-                prose, chars, link_chars, count = entry
-                density = link_chars / chars if chars else 0.0
-                row.extend((prose / total_prose, density, math.log1p(chars / count)))
-        ancestor_rows.append(row)
-    ancestor_matrix = np.asarray(ancestor_rows, dtype=np.float64)
-    for i, name in enumerate(OWN_NAMES[-len(ANCESTOR_MEASURES) * len(ANCESTOR_LEVELS) :]):
-        columns[name] = ancestor_matrix[:, i]
+    ancestor, level = elements.block_element, 0
+    sums = elements.sums
+    for wanted in ANCESTOR_LEVELS:
+        while level < wanted:
+            ancestor, level = elements.parent[ancestor], level + 1
+        held = sums[ancestor]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns[f"{wanted}-up ancestor: prose share"] = (
+                held[:, 0] / total_prose if total_prose > 0 else np.zeros(n)
+            )
+            columns[f"{wanted}-up ancestor: link density"] = np.where(
+                held[:, 1] > 0, held[:, 2] / np.maximum(held[:, 1], 1e-9), 0.0
+            )
+            columns[f"{wanted}-up ancestor: characters per block (log)"] = np.log1p(
+                held[:, 1] / np.maximum(held[:, 3], 1.0)
+            )
     title = set(WORD.findall(doc.metadata.get("title", "").lower()))
-    columns["words shared with the title (share)"] = [_shared(h, title) for h in heads]
+    columns["words shared with the title (share)"] = (
+        [_shared(t[:SHAPE_CHARS], title) for t in texts] if title else np.zeros(n)
+    )
 
     # What the block is and what it sits in.
     kinds = _one_hot([_KIND_COLUMN.get(b.kind, -1) for b in blocks], len(KINDS))
@@ -358,12 +421,13 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     tags = _one_hot(tag_columns, len(TAG_COLUMNS))
     for i, group in enumerate(TAG_COLUMNS):
         columns[f"tag {group}"] = tags[:, i]
-    element_bits = _element_bits(by_depth, vocabulary)
-    bits = [element_bits[p] if p else (0, 0) for p in paths]
-    flags = (np.array([b[0] for b in bits], dtype=np.int64)[:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
+    own_bits = [_step_bits(path.rpartition(SEPARATOR)[2], vocabulary) for path in elements.paths]
+    element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
+    element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)
+    flags = (element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
     for i, name in enumerate(ANCESTOR_FLAGS):
         columns[f"inside {name}"] = flags[:, i]
-    vocab = (np.array([b[1] for b in bits], dtype=np.int64)[:, None] >> np.arange(len(vocabulary.words))) & 1
+    vocab = (element_words[elements.block_element][:, None] >> np.arange(len(vocabulary.words))) & 1
 
     own = np.empty((n, len(OWN_NAMES)), dtype=np.float32)
     for i, name in enumerate(OWN_NAMES):

@@ -73,8 +73,10 @@ def run(doc: Document, options: Options) -> None:
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
     for index in to_restore:
         block = doc.blocks[index]
-        doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
-        doc.notes[index] = reasons[index]
+        override = doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
+        if override is not None:  # the report shows notes beside kept blocks: say what was undone
+            undone = override.removal
+            doc.notes[index] = f"restored over {undone.stage}/{undone.rule}; {reasons[index]}"
 
 
 STAGE = Stage(
