@@ -84,7 +84,7 @@ def expand(paths: list[str]) -> Iterator[Input | str]:
 
 
 def parse_option_values(pairs: list[str]) -> dict:
-    """--option name=value, typed like the Options field it sets."""
+    """--option name=value, typed like the Options field it sets (number or word)."""
     types = {f.name: f.type for f in fields(Options)}
     values: dict = {}
     for pair in pairs:
@@ -94,6 +94,9 @@ def parse_option_values(pairs: list[str]) -> dict:
             raise SystemExit(f"clean: error: --option expects NAME=VALUE with NAME one of: "
                              f"{', '.join(sorted(n for n in types if n != 'disable'))}")
         kind = types[name]
+        if str(kind) == "str":  # a mode, e.g. learned_scorer=decide
+            values[name] = value.strip()
+            continue
         try:
             values[name] = float(value) if "float" in str(kind) else int(value)
         except ValueError:

@@ -311,3 +311,12 @@ def test_labels_count_a_repeated_paragraph_once_and_ignore_stray_menu_words():
     assert found[2] == 1.0 and found[3] < 0.5
     assert found[4] == 0.0
     assert sizes == [1, 1, 10, 10, 5]
+
+
+def test_the_cli_sets_the_mode_by_word():
+    from clean.cli import parse_option_values
+
+    assert parse_option_values(["learned_scorer=decide", "learned_remove_below=0.3"]) == {
+        "learned_scorer": "decide",
+        "learned_remove_below": 0.3,
+    }
