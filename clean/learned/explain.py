@@ -63,7 +63,9 @@ def explain(
     side = "at or above" if content else "below"
     reasons = top_reasons(model, row, credit, 1 if content else -1)
     because = ": " + ", ".join(reasons) if reasons else ""
-    return f"learned scorer: content probability {probability:.2f} ({side} {threshold:.2f}){because}"
+    # Three decimals when two would print the probability equal to the threshold.
+    shown = f"{probability:.3f}" if f"{probability:.2f}" == f"{threshold:.2f}" else f"{probability:.2f}"
+    return f"learned scorer: content probability {shown} ({side} {threshold:.2f}){because}"
 
 
 def explain_rows(
