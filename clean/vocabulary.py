@@ -16,6 +16,9 @@ from functools import cache
 WORD = re.compile(r"\w+")
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji).
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LETTER = re.compile(r"[^\W\d_]")
+# Letters outside Latin (up to U+024F) and Cyrillic (U+0400-U+052F).
+UNLISTED_LETTER = re.compile(r"[^\W\d_\u0000-\u024f\u0400-\u052f]")
 # Characters per word in those scripts, roughly.
 UNSPACED_CHARS_PER_WORD = 2
 
@@ -68,9 +71,8 @@ def in_listed_script(text: str) -> bool:
 
     Elsewhere (Arabic, Hebrew, Greek, Chinese, ...) a stopword share of zero says nothing.
     """
-    letters = [c for c in text if c.isalpha()]
-    listed = sum(1 for c in letters if c <= "\u024f" or "\u0400" <= c <= "\u052f")
-    return listed * 2 >= len(letters)
+    letters = len(LETTER.findall(text))
+    return len(UNLISTED_LETTER.findall(text)) * 2 <= letters
 
 
 def stopword_density(text: str) -> float:

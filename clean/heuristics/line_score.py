@@ -112,5 +112,6 @@ SHORT_SENTENCE_MIN_WORDS = 4
 
 def score_lines(doc: Document, options: Options) -> list[LineScore]:
     """Every block's score, in document order."""
-    counts = Counter(line_key(b.text) for b in doc.blocks)
-    return [score_line(b, counts[line_key(b.text)], options) for b in doc.blocks]
+    keys = [line_key(b.text) for b in doc.blocks]
+    counts = Counter(keys)
+    return [score_line(b, counts[key], options) for b, key in zip(doc.blocks, keys, strict=True)]

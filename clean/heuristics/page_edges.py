@@ -37,8 +37,6 @@ from clean.vocabulary import content_words
 
 STAGE_NAME = "page-edges"
 TITLE_MAX_WORDS = 20
-# How many kept lines above the article the title may be.
-TITLE_REACH = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,27 +93,17 @@ def _stem(word: str) -> str:
 
 def title_above(doc: Document, article: Article) -> Block | None:
     """The short kept line right above the article that shares its words (its title)."""
-    vocabulary = {
-        _stem(w)
-        for b in doc.blocks[article.first : article.last + 1]
-        if b.kept
-        for w in content_words(b.kept_text())
-    }
-    seen = 0
-    for block in reversed(doc.blocks[: article.first]):
-        if not block.kept:
-            continue
-        seen += 1
-        text = block.kept_text().rstrip()
-        words = [_stem(w) for w in content_words(text)]
-        if (
-            len(text.split()) <= TITLE_MAX_WORDS
-            and not text.endswith((".", ",", ";"))
-            and any(w in vocabulary for w in words)
-        ):
-            return block
-        if seen >= TITLE_REACH:
-            return None
+    above = next((b for b in reversed(doc.blocks[: article.first]) if b.kept), None)
+    if above is None:
+        return None
+    text = above.kept_text().rstrip()
+    if len(text.split()) > TITLE_MAX_WORDS or text.endswith((".", ",", ";")):
+        return None
+    words = {_stem(w) for w in content_words(text)}
+    # Read the article only as far as the first shared word (usually its first lines).
+    for block in doc.blocks[article.first : article.last + 1]:
+        if block.kept and any(_stem(w) in words for w in content_words(block.kept_text())):
+            return above
     return None
 
 
