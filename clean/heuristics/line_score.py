@@ -8,7 +8,7 @@ best-scoring stretch (the article); see `page_edges`. The scale is words:
              of stopwords that running text has (menus and lists of names
              have almost none);
   sentence   0: a short sentence ("Verizon did not respond.") neither starts
-             nor ends an article;
+             nor ends an article (page-edges lets one right above it join);
   short      -`region_short_penalty`: a label, a heading, a menu entry;
   boilerplate  -`region_removed_penalty`: a line an earlier rule removed
              (a crumb, "Advertisement", "Also read: ..."), which articles
@@ -22,7 +22,7 @@ best-scoring stretch (the article); see `page_edges`. The scale is words:
              teaser), not a page edge;
   section end  -`region_section_end_penalty`: a heading that opens the
              comments or the related links ("Leave a Reply", "Related
-             posts"); what follows belongs to another section.
+             posts", "4 Comments"); what follows belongs to another section.
 
 A paragraph's score grows with its length, a short line's penalty does not,
 so a few short lines inside an article (headings, list items) are bridged,

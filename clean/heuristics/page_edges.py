@@ -10,7 +10,8 @@ Text mode only (the HTML front end knows headers and footers from the DOM).
    runs of menu lines, teasers and share bars around them.
 3. A record list (`records`) that holds more than `record_min_share` times
    the words of that stretch is content too (a listing, a catalogue, a
-   thread): the article is widened to cover it.
+   thread): the article is widened to cover it (disable "record-list" to
+   judge by prose alone).
 4. The title stays: the nearest kept line above the article, when it is
    short and shares a word with it.
 
