@@ -160,19 +160,24 @@ def element_arrays(blocks: list[Block], prose: np.ndarray) -> Elements:
         path = block.path or ""
         element = ids.get(path)
         if element is None:
+            # Climb to the nearest element with an id (or past the top), noting each parent once.
             chain = []
             current = path
-            while current not in ids:
-                chain.append(current)
-                if SEPARATOR not in current:
+            while True:
+                up, found, _ = current.rpartition(SEPARATOR)
+                if not found:
+                    up = current  # a top element is its own parent
+                chain.append((current, up))
+                if up == current or up in ids:
                     break
-                current = current.rpartition(SEPARATOR)[0]
-            for new in reversed(chain):  # outermost first: its parent has an id already
-                up = new.rpartition(SEPARATOR)[0] if SEPARATOR in new else new
-                ids[new] = len(paths)
+                current = up
+            for new, up in reversed(chain):  # outermost first: its parent has an id already
+                element = len(paths)
+                ids[new] = element
                 paths.append(new)
-                parent.append(ids[up])
-                depth.append(depth[ids[up]] + 1 if up != new else 0)
+                up_id = element if up == new else ids[up]
+                parent.append(up_id)
+                depth.append(0 if up_id == element else depth[up_id] + 1)
             element = ids[path]
         block_element[index] = element
     parent_array = np.asarray(parent, dtype=np.int64)
