@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from clean.errors import CleanError
+from clean.errors import CleanError, UndecodableError
 from clean.options import Options
 
 INPUT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".text", ".md"}
@@ -135,15 +135,12 @@ def clean_one(data: bytes, kind: str, url: str | None, options: Options):
 
     if kind == "html":
         return clean.clean_html(data, url=url, options=options)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+    from clean.batch.sources import decode_text  # the batch runner's decoder: one rule for both
 
-        best = from_bytes(data).best()
-        if best is None:
-            raise CleanError("text input is not decodable as any known encoding") from None
-        text = str(best)
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError:
+        raise UndecodableError("text input is not decodable as any known encoding") from None
     return clean.clean_text(text, options=options)
 
 
