@@ -76,7 +76,7 @@ class Options:
     # opinion after the heuristics that removes kept blocks it scores as
     # boilerplate; "decide", which also restores blocks the heuristic stages
     # removed when it scores them as content (DOM-rule and cue removals stand).
-    learned_scorer: str = "off"
+    learned_scorer: str = "decide"
     # Probability thresholds; None uses the stage threshold shipped with the model.
     learned_remove_below: float | None = None
     learned_restore_above: float | None = None

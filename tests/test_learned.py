@@ -226,12 +226,13 @@ def test_restore_undoes_a_removal_and_keeps_it_on_record():
     assert doc.remove(block, "later", "rule", "removed again") is not None
 
 
-def test_stage_is_in_the_html_pipeline_off_by_default_and_rejects_unknown_modes():
+def test_stage_is_in_the_html_pipeline_on_by_default_and_off_when_asked_and_rejects_unknown_modes():
     assert learned_stage.STAGE in html_stages()
+    assert Options().learned_scorer == "decide"
     html = (FIXTURES / "blog_comments.html").read_bytes()
     without = tuple(s for s in html_stages() if s is not learned_stage.STAGE)
     doc = run_stages(parse_document(html, None, Options()), without, Options())
-    assert clean.clean_html(html).text == output_text(doc)
+    assert clean.clean_html(html, learned_scorer="off").text == output_text(doc)
     with pytest.raises(ValueError, match="learned_scorer"):
         clean.clean_html(html, learned_scorer="maybe")
 
@@ -282,6 +283,33 @@ def test_decide_mode_restores_heuristic_removals_but_never_rule_removals():
     assert doc.notes[victim.index].startswith("restored over main-content/outside-main-content")
     assert "content probability" in doc.notes[victim.index]
     assert all(not doc.blocks[i].kept for i in rule_removed)
+
+
+@pytest.mark.parametrize("mode", ["remove", "decide"])
+def test_a_page_whose_every_block_scores_low_keeps_its_best_block(mode: str):
+    # One block of 5,000 repeated words: main-content keeps it (its never-empty
+    # rule), the model scores it far below the threshold; the page must not come out empty.
+    html = "<html><body><div>" + "word " * 5000 + "</div></body></html>"
+    doc = parse_document(html, None, Options())
+    assert shipped_model().probabilities(shipped_model().features(doc))[0] < shipped_model().stage_threshold
+    result = clean.clean_html(html, learned_scorer=mode)
+    assert result.text.startswith("word word")
+    assert not [r for r in result.removed if r.stage == learned_stage.STAGE_NAME]
+
+
+def test_the_spared_block_is_the_one_the_model_scores_highest():
+    html = (
+        "<html><body><div><a href='/a'>Home</a> <a href='/b'>Shop</a></div>"
+        "<footer><p>Copyright 2024 The Town Paper. All rights reserved.</p></footer></body></html>"
+    )
+    doc = parse_document(html, None, Options())
+    probabilities = shipped_model().probabilities(shipped_model().features(doc))
+    everything = [b.index for b in doc.blocks]
+    spared = set(everything) - set(learned_stage._spare_one(doc, everything, [], probabilities))
+    assert spared == {int(np.argmax(probabilities))}
+    # Something else kept, or something restored: nothing to spare.
+    assert learned_stage._spare_one(doc, everything[1:], [], probabilities) == everything[1:]
+    assert learned_stage._spare_one(doc, everything, [0], probabilities) == everything
 
 
 # ----------------------------------------------------------------- training labels

@@ -39,6 +39,28 @@ def _thresholds(options: Options, shipped: float) -> tuple[float, float]:
     return (shipped if remove is None else remove, shipped if restore is None else restore)
 
 
+def _spare_one(
+    doc: Document, to_remove: list[int], to_restore: list[int], probabilities
+) -> list[int]:
+    """The removals minus one block when they would empty a page that has text.
+
+    The never-empty rule of main-content (clean/heuristics/main_content.py):
+    when the model scores every block still kept below the threshold and
+    restores none, the kept block it scores highest stays (a page of one
+    unusual block, a 10 MB paragraph, is still a page with text).
+    """
+    if to_restore or not to_remove:
+        return to_remove
+    removing = set(to_remove)
+    if any(b.kept and b.index not in removing and b.text.strip() for b in doc.blocks):
+        return to_remove
+    candidates = [i for i in to_remove if doc.blocks[i].text.strip()]
+    if not candidates:
+        return to_remove
+    best = max(candidates, key=lambda i: probabilities[i])
+    return [i for i in to_remove if i != best]
+
+
 def run(doc: Document, options: Options) -> None:
     mode = options.learned_scorer
     if mode not in MODES:
@@ -67,6 +89,7 @@ def run(doc: Document, options: Options) -> None:
             and b.removal.rule not in KEEP_RULES
             and probabilities[b.index] >= restore_above
         ]
+    to_remove = _spare_one(doc, to_remove, to_restore, probabilities)
     reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below)
     reasons.update(explain_rows(model, matrix, to_restore, probabilities, restore_above))
     for index in to_remove:
