@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from clean.frontends.html.path import SEPARATOR, step
+from clean.frontends.html.path import MAX_NAME_CHARS, SEPARATOR, step
 from clean.model import Block, Document
 
 # Elements whose content is never visible text.
@@ -161,23 +161,37 @@ class _Frame:
 # Markers on the walk's stack: leave a block-breaking element, a link, a <pre>.
 _LEAVE_BLOCK, _LEAVE_LINK, _LEAVE_PRE = 1, 2, 3
 
+# What the walk does on entering an element, by tag: one dict lookup instead of
+# a chain of set tests per element (the walk is the front end's hot loop).
+_SKIP, _NOSCRIPT, _BR, _BREAK, _PRE, _LINK, _CELL = range(7)
+_ACTIONS: dict[str, int] = {
+    **{tag: _BREAK for tag in BREAKING},
+    **{tag: _CELL for tag in CELL_TAGS},
+    "a": _LINK,
+    "br": _BR,
+    "noscript": _NOSCRIPT,
+    "pre": _PRE,  # <pre> also breaks blocks
+    **{tag: _SKIP for tag in NEVER_CONTENT},
+}
+
 
 def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the <html> element)
     """Append the blocks of the tree under `root` to `doc`, in document order."""
     blocks = doc.blocks
     parts: list[str] = []
-    state = {"link_chars": 0, "links": 0, "next_group": 0}
+    add = parts.append
+    link_chars = links = next_group = 0
     frames: list[_Frame] = [_Frame("#root", "", -1, -1)]
     link_depth = pre_depth = 0
     deferred = _DeferredContent(root)
+    actions = _ACTIONS.get
 
     def flush() -> None:
-        if not parts:
-            return
+        nonlocal link_chars, links, next_group
         raw = "".join(parts)
         parts.clear()
-        link_chars, links = state["link_chars"], state["links"]
-        state["link_chars"] = state["links"] = 0
+        block_link_chars, block_links = link_chars, links
+        link_chars = links = 0
         if pre_depth:
             text = raw.strip("\n").rstrip()
         elif "\n" in raw:
@@ -190,10 +204,11 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
         if owner.item_group >= 0:
             group = owner.item_group
         else:
-            state["next_group"] += 1  # one counter for lists and blocks: never equal to a list's group
-            group = state["next_group"]
+            next_group += 1  # one counter for lists and blocks: never equal to a list's group
+            group = next_group
         chars = len(text)
-        link_chars = min(link_chars, chars)
+        block_link_chars = min(block_link_chars, chars)
+        path = owner.path
         blocks.append(
             Block(
                 index=len(blocks),
@@ -201,32 +216,39 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                 kind=PARAGRAPH_KINDS.get(owner.tag, "text"),
                 group=group,
                 tag=owner.tag,
-                path=owner.path,
+                path=path,
                 features={
                     "chars": float(chars),
-                    "link_chars": float(link_chars),
-                    "link_density": link_chars / chars,
-                    "links": float(links),
-                    "depth": float(owner.path.count(SEPARATOR) + 1),
+                    "link_chars": float(block_link_chars),
+                    "link_density": block_link_chars / chars,
+                    "links": float(block_links),
+                    "depth": float(path.count(SEPARATOR) + 1),
                 },
             )
         )
 
-    # The walk is iterative (deep pages exceed Python's recursion limit): the
-    # stack holds nodes to enter and markers for leaving elements.
+    # The walk is iterative (deep pages exceed Python's recursion limit). The
+    # stack holds the next node to visit at each open level (a node is visited,
+    # then its next sibling is pushed) and markers for leaving elements; no
+    # list of children is built.
     stack: list = [root]
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
         if node.__class__ is int:
             if node == _LEAVE_BLOCK:
-                flush()
+                if parts:
+                    flush()
                 frames.pop()
             elif node == _LEAVE_LINK:
                 link_depth -= 1
             else:
                 pre_depth -= 1
             continue
+        if node is not root:
+            following = node.next
+            if following is not None:
+                push(following)
         tag = node.tag
         if tag == "-text":
             text = node.text_content
@@ -234,56 +256,57 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                 if not pre_depth:
                     if text.isspace():  # most text nodes: the indentation between tags
                         if parts and parts[-1][-1:] not in (" ", "\n"):
-                            parts.append(" ")
+                            add(" ")
                         continue
                     text = SPACE_RUN.sub(" ", text)
                     if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
                         continue
-                parts.append(text)
+                add(text)
                 if link_depth:
-                    state["link_chars"] += len(text.strip())
+                    link_chars += len(text.strip())
             continue
-        if tag in NEVER_CONTENT or tag is None:
+        if tag is None:
             continue
-        if tag == "noscript" and not _is_fallback_page(node):
+        action = actions(tag)
+        if action == _SKIP:
             continue
-        if tag == "br":
-            parts.append("\n")
+        if action == _NOSCRIPT and not _is_fallback_page(node):
+            continue
+        if action == _BR:
+            add("\n")
             continue
         attributes = node.attributes
         if attributes and is_hidden(attributes) and (is_overlay(attributes) or not deferred.shown(node)):
             continue
-        if tag == "pre":
-            flush()
+        if action == _PRE:
+            if parts:
+                flush()
             pre_depth += 1
             push(_LEAVE_PRE)  # below the block's marker: the block is flushed as <pre> first
-        if tag in BREAKING or "-" in tag:
-            flush()
+        if action == _BREAK or action == _PRE or (action is None and "-" in tag):
+            if parts:
+                flush()
             parent = frames[-1]
             nth = parent.child_tags.get(tag, 0) + 1
             parent.child_tags[tag] = nth
-            own = step(tag, attributes, nth)
+            own = step(tag, attributes, nth) if attributes or nth > 1 or len(tag) > MAX_NAME_CHARS else tag
             list_group = parent.list_group
             if tag in GROUPING:
-                state["next_group"] += 1
-                list_group = state["next_group"]
+                next_group += 1
+                list_group = next_group
             item_group = parent.list_group if tag in ITEM_TAGS else parent.item_group
             frames.append(
                 _Frame(tag, f"{parent.path}{SEPARATOR}{own}" if parent.path else own, list_group, item_group)
             )
             push(_LEAVE_BLOCK)
-        elif tag == "a":
+        elif action == _LINK:
             link_depth += 1
-            state["links"] += 1
+            links += 1
             push(_LEAVE_LINK)
-        elif tag in CELL_TAGS and parts:
-            parts.append(" ")
-        children = []
+        elif action == _CELL and parts:
+            add(" ")
         child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        if children:
-            children.reverse()
-            stack.extend(children)
-    flush()
+        if child is not None:
+            push(child)
+    if parts:
+        flush()
