@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from clean.frontends.html.elements import ElementStats
@@ -69,7 +69,7 @@ NAVIGATION_RULES = frozenset({
 DISCUSSION_RULES = frozenset({"comments"})
 
 
-@cache
+@lru_cache(maxsize=16384)
 def _step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
     """(semantic container, chrome class word, content class word, chrome group) for one path step."""
     step = parse_step(step_text)
@@ -89,24 +89,43 @@ def _step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
     return is_semantic(step), bool(matches), bool(step.words & content_class_words()), group
 
 
-@cache
+@lru_cache(maxsize=8192)
+def _far_signals(prefix: str) -> tuple[bool, bool, bool, bool]:
+    """(semantic, chrome, content class, discussion) anywhere on `prefix`, the steps above the near ones.
+
+    Cached per prefix: the blocks of one container share it, while their own
+    paths differ (sibling indexes), so caching whole paths rarely hits.
+    """
+    semantic = chrome = content = discussion = False
+    for part in prefix.split(SEPARATOR):
+        is_sem, is_chrome, is_content, group = _step_signals(part)
+        semantic = semantic or is_sem
+        chrome = chrome or is_chrome
+        content = content or is_content
+        discussion = discussion or group == "discussion"
+    return semantic, chrome, content, discussion
+
+
 def _ancestry(path: str) -> tuple[float, ...]:
     """(semantic, chrome near, chrome far, content class, navigation near, promotion near, discussion)."""
-    parts = path.split(SEPARATOR)
-    semantic = chrome_near = chrome_far = content = navigation = promotion = discussion = False
-    near_from = max(0, len(parts) - 1 - NEAR_ANCESTORS)
-    for i, part in enumerate(parts):
+    # The last NEAR_ANCESTORS + 1 steps (the block's element and its near
+    # ancestors) are "near"; whatever lies above them is "far".
+    parts = path.rsplit(SEPARATOR, NEAR_ANCESTORS + 1)
+    if len(parts) > NEAR_ANCESTORS + 1:
+        semantic, chrome_far, content, discussion = _far_signals(parts[0])
+        parts = parts[1:]
+    else:
+        semantic = chrome_far = content = discussion = False
+    chrome_near = navigation = promotion = False
+    for part in parts:
         is_sem, is_chrome, is_content, group = _step_signals(part)
         semantic = semantic or is_sem
         content = content or is_content
         discussion = discussion or group == "discussion"
         if is_chrome:
-            if i >= near_from:
-                chrome_near = True
-                navigation = navigation or group == "navigation"
-                promotion = promotion or group == "promotion"
-            else:
-                chrome_far = True
+            chrome_near = True
+            navigation = navigation or group == "navigation"
+            promotion = promotion or group == "promotion"
     return tuple(map(float, (semantic, chrome_near, chrome_far, content, navigation, promotion, discussion)))
 
 
@@ -136,6 +155,12 @@ def _overlap(words: list[str], vocabulary: frozenset[str] | set[str]) -> float:
 
 def _log_words(words: float) -> float:
     return math.log1p(words) / 5.0  # ~1.0 at 150 words
+
+
+# One-hot kind flags (in KINDS order), looked up instead of compared per row.
+_KIND_FLAGS = {k: tuple(float(k == other) for other in KINDS) for k in KINDS}
+_NO_KIND = (0.0,) * len(KINDS)
+_LOG_NO_WORDS = math.log1p(0.0) / 5.0  # _log_words(0.0): a missing neighbour
 
 
 def _element_features(element: ElementStats | None, total_prose: float) -> tuple[float, float, float]:
@@ -182,6 +207,17 @@ def block_features(
     title_words = set(topic_words(title))
     shapes = [_NTH.sub("", b.path or "") for b in blocks]
     shape_counts = Counter(shapes)
+    # Values several rows read, computed once per block or per element.
+    neighbour_words = [_log_words(b.features.get("words", 0.0)) for b in blocks]
+    element_features: dict[str, tuple[float, float, float]] = {}
+
+    def element_features_of(path: str) -> tuple[float, float, float]:
+        found = element_features.get(path)
+        if found is None:
+            found = element_features[path] = _element_features(elements.get(path), total_prose)
+        return found
+
+    count = len(blocks)
     rows: list[list[float]] = []
     for i, block in enumerate(blocks):
         features = block.features
@@ -189,40 +225,42 @@ def block_features(
         parent_path = path.rpartition(SEPARATOR)[0]
         grandparent_path = parent_path.rpartition(SEPARATOR)[0]
         sentence_end, punctuation, digits, words = _shape(block)
+        log_words = _log_words(words)
         ancestry = _ancestry(path)
         link_density = features.get("link_density", 0.0)
         previous = blocks[i - 1].features if i > 0 else {}
-        following = blocks[i + 1].features if i + 1 < len(blocks) else {}
+        following = blocks[i + 1].features if i + 1 < count else {}
+        held = in_region[i]
         rows.append([
             1.0,
-            _log_words(words),
+            log_words,
             link_density,
             features.get("stopword_density", 0.0),
             sentence_end,
             punctuation,
             digits,
-            *(float(block.kind == k) for k in KINDS),
+            *_KIND_FLAGS.get(block.kind, _NO_KIND),
             float(block.tag == "h1"),
             block.index / last,
             *ancestry[:4],
-            float(in_region[i]),
+            float(held),
             region_share,
-            *_element_features(elements.get(parent_path), total_prose),
-            *_element_features(elements.get(grandparent_path), total_prose),
+            *element_features_of(parent_path),
+            *element_features_of(grandparent_path),
             previous.get("link_density", 0.0),
-            _log_words(previous.get("words", 0.0)),
+            neighbour_words[i - 1] if i > 0 else _LOG_NO_WORDS,
             following.get("link_density", 0.0),
-            _log_words(following.get("words", 0.0)),
+            neighbour_words[i + 1] if i + 1 < count else _LOG_NO_WORDS,
             page_prose,
-            link_density * _log_words(words),
+            link_density * log_words,
             _overlap(words_of[i], topic),
             _overlap(words_of[i], title_words),
             _sibling_index(path),
-            0.0 if in_region[i] else min(1.0, min(abs(i - first_inside), abs(i - last_inside)) / 20.0),
+            0.0 if held else min(1.0, min(abs(i - first_inside), abs(i - last_inside)) / 20.0),
             *ancestry[4:],
-            (1.0 - in_region[i]) * region_share,
-            (1.0 - in_region[i]) * sentence_end * min(1.0, _log_words(words)),
-            in_region[i] * link_density,
+            (1.0 - held) * region_share,
+            (1.0 - held) * sentence_end * min(1.0, log_words),
+            held * link_density,
             float(block.kind == "heading") * link_density,
             _log_blocks(elements.get(parent_path)),
             math.log1p(shape_counts[shapes[i]]) / 4.0,
