@@ -122,13 +122,16 @@ def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     if element.tag in ("html", "body"):
         return ()
     index = _rule_index()
-    candidates = set(index.get(("tag", element.tag), ()))
+    candidates = set(index["tag"].get(element.tag, ()))
     if element.role:
-        candidates.update(index.get(("role", element.role), ()))
-    for word in element.words:
-        candidates.update(index.get(("word", word), ()))
-    for pair in element.pairs:
-        candidates.update(index.get(("pair", pair), ()))
+        candidates.update(index["role"].get(element.role, ()))
+    # Most class words name no rule: intersect in C, then look up the few that do.
+    words, pairs = index["word"], index["pair"]
+    for word in element.words & words.keys():
+        candidates.update(words[word])
+    if element.pairs:
+        for pair in element.pairs & pairs.keys():
+            candidates.update(pairs[pair])
     if not candidates:
         return ()
     rules = dom_rules()
@@ -141,9 +144,10 @@ def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
 
 
 @cache
-def _rule_index() -> dict[tuple[str, str], tuple[int, ...]]:
-    """Which rules can match an element with a given tag, role, word or pair."""
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+def _rule_index() -> dict[str, dict[str, tuple[int, ...]]]:
+    """Which rules can match an element with a given tag, role, word or pair (by kind, then value)."""
+    kinds = ("tag", "role", "word", "pair")
+    index: dict[str, dict[str, list[int]]] = {kind: defaultdict(list) for kind in kinds}
     for number, rule in enumerate(dom_rules()):
         for kind, values in (
             ("tag", rule.tags),
@@ -152,8 +156,8 @@ def _rule_index() -> dict[tuple[str, str], tuple[int, ...]]:
             ("pair", rule.pairs),
         ):
             for value in values:
-                index[(kind, value)].append(number)
-    return {key: tuple(numbers) for key, numbers in index.items()}
+                index[kind][value].append(number)
+    return {kind: {value: tuple(rules) for value, rules in values.items()} for kind, values in index.items()}
 
 
 Found = tuple[DomRule, str, str] | None

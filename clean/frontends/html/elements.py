@@ -50,35 +50,38 @@ def element_stats(blocks: Iterable[Block], prose_weight: Callable[[Block], float
     """
     elements: dict[str, ElementStats] = {}
     stack: list[ElementStats] = []
+    element: ElementStats | None = None  # the innermost open element, stack[-1]
     for block in blocks:
         path = block.path
         if not path:
             continue
-        while stack:
-            top = stack[-1].path
-            if path == top or path.startswith(top) and path.startswith(SEPARATOR, len(top)):
-                break
-            done = stack.pop()
-            if stack:
-                stack[-1].add(done)
-        if not stack or stack[-1].path != path:
-            prefix = stack[-1].path if stack else ""
-            rest = path[len(prefix) + len(SEPARATOR) :] if prefix else path
-            for part in rest.split(SEPARATOR):
-                prefix = f"{prefix}{SEPARATOR}{part}" if prefix else part
-                element = ElementStats(prefix)
+        if element is None or path != element.path:  # else: the previous block's element again
+            while stack:
+                top = stack[-1].path
+                if path == top or path.startswith(top) and path.startswith(SEPARATOR, len(top)):
+                    break
+                done = stack.pop()
                 if stack:
-                    stack[-1].children.append(prefix)
-                elements[prefix] = element
-                stack.append(element)
-        element = stack[-1]
+                    stack[-1].add(done)
+            if not stack or stack[-1].path != path:
+                prefix = stack[-1].path if stack else ""
+                rest = path[len(prefix) + len(SEPARATOR) :] if prefix else path
+                for part in rest.split(SEPARATOR):
+                    prefix = f"{prefix}{SEPARATOR}{part}" if prefix else part
+                    opened = ElementStats(prefix)
+                    if stack:
+                        stack[-1].children.append(prefix)
+                    elements[prefix] = opened
+                    stack.append(opened)
+            element = stack[-1]
         features = block.features
         element.words += features.get("words", 0.0)
         element.chars += features.get("chars", 0.0)
         element.link_chars += features.get("link_chars", 0.0)
         element.prose += prose_weight(block)
         element.blocks += 1
-        element.holds_h1 = element.holds_h1 or block.tag == "h1"
+        if block.tag == "h1":
+            element.holds_h1 = True
     while stack:
         done = stack.pop()
         if stack:

@@ -82,6 +82,9 @@ def words_of(name: str) -> list[str]:
     return [w for w in _WORD_BREAK.split(lowered) if w]
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=16384)
 def parse_step(text: str) -> Step:
     # The syntax is made by `step` above: tag, #id, .classes, [attr=value]s, :N.
@@ -95,9 +98,11 @@ def parse_step(text: str) -> Step:
             key, _, value = piece.partition("=")
             attributes[key] = value
         text = text[:bracket]
-    element_id = ""
     head, _, rest = text.partition(".")
     tag, _, element_id = head.partition("#")
+    if not rest and not element_id:  # a bare tag: no names, no words
+        role, itemprop = attributes.get("role", ""), attributes.get("itemprop", "")
+        return Step(tag, "", (), role, itemprop, _NO_WORDS, _NO_WORDS)
     classes = [c for c in rest.split(".") if c] if rest else []
     words: set[str] = set()
     pairs: set[str] = set()
