@@ -18,10 +18,10 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from clean.frontends.html.elements import ElementStats
-from clean.frontends.html.path import SEPARATOR, parse_step
+from clean.frontends.html.path import SEPARATOR, parse_unindexed_step, without_index
 from clean.heuristics.region import Region, is_semantic, prose_weight
 from clean.model import Block
-from clean.rules.dom import dom_rules, step_matches
+from clean.rules.dom import dom_rules, unindexed_step_matches
 from clean.vocabulary import WORD
 
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
@@ -69,13 +69,18 @@ NAVIGATION_RULES = frozenset({
 DISCUSSION_RULES = frozenset({"comments"})
 
 
-@lru_cache(maxsize=16384)
 def _step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
     """(semantic container, chrome class word, content class word, chrome group) for one path step."""
-    step = parse_step(step_text)
+    return _unindexed_step_signals(without_index(step_text))
+
+
+# Cached without the sibling index, which no signal reads.
+@lru_cache(maxsize=16384)
+def _unindexed_step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
+    step = parse_unindexed_step(step_text)
     if step.tag in ("html", "body"):
         return False, False, False, ""
-    matches = step_matches(step_text)
+    matches = unindexed_step_matches(step_text)
     group = ""
     if matches:
         name = dom_rules()[matches[0][0]].name

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from clean.frontends.html.elements import ElementStats, element_stats
-from clean.frontends.html.path import SEPARATOR, Step, parse_step, steps
+from clean.frontends.html.path import SEPARATOR, Step, parse_step, parse_unindexed_step, steps, without_index
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -115,10 +115,15 @@ def _in_content(parsed: list[Step], upto: int) -> bool:
     )
 
 
-@lru_cache(maxsize=16384)
 def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     """(rule number, what matched) for every rule that matches this element, in file order."""
-    element = parse_step(step_text)
+    return unindexed_step_matches(without_index(step_text))
+
+
+# Cached without the sibling index, which no rule reads: a list's items match once.
+@lru_cache(maxsize=16384)
+def unindexed_step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
+    element = parse_unindexed_step(step_text)
     if element.tag in ("html", "body"):
         return ()
     index = _rule_index()

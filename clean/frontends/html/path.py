@@ -85,12 +85,20 @@ def words_of(name: str) -> list[str]:
 _NO_WORDS: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=16384)
+def without_index(text: str) -> str:
+    """The step without its ":N" sibling index: what it says about the element itself."""
+    body, colon, nth = text.rpartition(":")
+    return body if colon and nth.isdigit() else text
+
+
 def parse_step(text: str) -> Step:
     # The syntax is made by `step` above: tag, #id, .classes, [attr=value]s, :N.
-    body, colon, nth = text.rpartition(":")
-    if colon and nth.isdigit():
-        text = body
+    return parse_unindexed_step(without_index(text))
+
+
+# Cached without the index: a list's items ("li.item:2", "li.item:3", ...) parse once.
+@lru_cache(maxsize=16384)
+def parse_unindexed_step(text: str) -> Step:
     attributes: dict[str, str] = {}
     bracket = text.find("[")
     if bracket >= 0:
