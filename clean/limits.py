@@ -358,7 +358,7 @@ def _block_tags(html: str) -> Iterator[tuple[bool, list[tuple[str, str]]]]:
         yield True, _BLOCK_TAG.findall(html, raw.end(), position)
 
 
-def block_nesting(html: str) -> int:
+def block_nesting(html: str, runs: list[tuple[bool, list[tuple[str, str]]]] | None = None) -> int:
     """How deep the page's block elements nest, estimated from its tags alone, erring high.
 
     An end tag closes one open element of its own name, if there is one (a
@@ -372,11 +372,12 @@ def block_nesting(html: str) -> int:
     parser ignores behind a scope boundary (<object>, <td>, <marquee>), can
     nest deeper than this says. Behind a boundary the parser stays fast; the
     time budget and, in batch workers, the hard deadline bound the rest.
+    `runs`: the page's tags as _block_tags reads them, when already read.
     """
     open_all: dict[str, int] = {}
     open_markup: dict[str, int] = {}
     depth_all = depth_markup = deepest = 0
-    for inside_raw, tags in _block_tags(html):
+    for inside_raw, tags in runs if runs is not None else _block_tags(html):
         for slash, name in tags:
             name = name.lower()
             if slash:
@@ -398,15 +399,21 @@ def block_nesting(html: str) -> int:
 
 def check_markup(html: str, options: Options) -> None:
     """Raise TooDeepError / TooLargeError for a page the parser or the DOM walk cannot afford."""
-    if options.max_dom_nodes and html.count("<") > options.max_dom_nodes:
+    tags = html.count("<")  # an upper bound of both counts below, found fast
+    if options.max_dom_nodes and tags > options.max_dom_nodes:
         elements = len(_START_TAG.findall(html))
         if elements > options.max_dom_nodes:
             raise TooLargeError(
                 f"the page has {elements:,} elements, over the limit of {options.max_dom_nodes:,} "
                 "(option max_dom_nodes)"
             )
-    if options.max_dom_depth and html.count("<") > options.max_dom_depth:
-        depth = block_nesting(html)
+    if options.max_dom_depth and tags > options.max_dom_depth:
+        runs = list(_block_tags(html))
+        # Nesting needs a start tag per level: with fewer block tags than the
+        # limit, the page cannot nest deeper (most pages; no need to walk them).
+        if sum(len(found) for _, found in runs) <= options.max_dom_depth:
+            return
+        depth = block_nesting(html, runs)
         if depth > options.max_dom_depth:
             raise TooDeepError(
                 f"the page nests block elements {depth:,} deep, over the limit of {options.max_dom_depth:,} "

@@ -258,7 +258,11 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                         if parts and parts[-1][-1:] not in (" ", "\n"):
                             add(" ")
                         continue
-                    text = SPACE_RUN.sub(" ", text)
+                    # Printable text has no whitespace but the plain space (SPACE_RUN's
+                    # other characters are not printable): without a double space,
+                    # there is nothing to collapse, and most text nodes are like that.
+                    if "  " in text or not text.isprintable():
+                        text = SPACE_RUN.sub(" ", text)
                     if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
                         continue
                 add(text)
