@@ -52,6 +52,11 @@ class Options:
     region_chrome_penalty: float = 80.0
     region_section_end_penalty: float = 100.0
 
+    # Line model (text mode, clean/textmodel/): it judges texts of at least this many
+    # lines. It learned from whole page dumps (95% of WCXB pages have 63 lines or
+    # more); a shorter text is outside what it saw, and the rules decide alone.
+    line_model_min_lines: int = 60
+
     # Record lists (text mode, clean/heuristics/records.py): a line recurring at
     # least this many times...
     record_min_repeats: int = 3

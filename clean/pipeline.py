@@ -1,7 +1,7 @@
 """The stages in order, and the two entry points that run them.
 
 Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> menus -> repeats
-       -> site template -> title
+       -> line model -> site template -> title
 HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
        -> main content -> headline lists -> learned scorer (off unless Options.learned_scorer)
        -> site template
@@ -26,12 +26,13 @@ from clean.options import Options
 from clean.result import Result
 from clean.rules import crumbs, cues
 from clean.stage import Stage
+from clean.textmodel import stage as line_model
 
 # Headline lists before page edges: a list below the article is better explained
 # as a headline list than as generic footer.
 TEXT_STAGES: tuple[Stage, ...] = (
     cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, menus.STAGE, repeats.STAGE,
-    site_template.STAGE,
+    line_model.STAGE, site_template.STAGE,
 )  # fmt: skip
 
 

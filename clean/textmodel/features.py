@@ -1,0 +1,200 @@
+"""Per-line features for the learned line model, computed after the rule stages.
+
+A line is described three ways:
+
+- its own shape: words, characters, whether it ends like a sentence, its
+  stopword share, capitalised words, digits, separators;
+- what the earlier stages made of it: removed or not and by which kind of
+  rule (site chrome, other cues, crumbs, headline lists, page edges,
+  repeats and menus), its page-edges content score, how often it recurs,
+  how much it shares the vocabulary of the page's prose;
+- where it stands: relative position, share of the page's words before it,
+  distance to the stretch page-edges kept, prose in its neighbourhood, and
+  the shape of the three lines on either side.
+
+Names are part of the model file: the model refuses to load when they differ.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from clean.heuristics.article import SENTENCE_END, article_profile
+from clean.heuristics.line_score import CHROME_RULES, is_section_end, line_key, score_lines
+from clean.model import Block, Document
+from clean.options import Options
+from clean.vocabulary import content_words, in_listed_script, stopword_density, tokens, word_count
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SEPARATORS = re.compile(r"[|•·»›>/©@]")
+DIGIT = re.compile(r"\d")
+CAPITALISED = re.compile(r"^[^\W\d_]")
+# Neighbours on each side whose shape joins the line's own features.
+NEIGHBOURS = 3
+# Lines on each side whose prose words are summed.
+WINDOW = 5
+PROSE_CAP = 40.0
+# Lines on each side whose shape is averaged (the neighbourhood's character).
+WIDE = 10
+
+OWN = (
+    "words (log)", "characters (log)", "ends like a sentence", "ends with a colon", "stopword share",
+    "Latin or Cyrillic script", "capitalised word share", "digit share", "separators",
+    "page-edges score", "removed by a rule", "site chrome cue", "other cue", "crumb", "headline list",
+    "page edge", "repeat or menu", "recurs on the page (log)", "shares the prose vocabulary",
+)  # fmt: skip
+SHAPE = ("words (log)", "ends like a sentence", "stopword share", "page-edges score", "removed by a rule")
+PLACE = (
+    "relative position", "page words before", "lines before the kept stretch (log)",
+    "lines after the kept stretch (log)", "inside the kept stretch",
+    f"prose words within {WINDOW} lines (log)",
+    "kept words before (share)", "kept words after (share)", "page lines (log)", "page words (log)",
+)  # fmt: skip
+CONTEXT = (
+    "section ends above (log)", "section ends below (log)", f"sentences within {WIDE} lines (share)",
+    f"words within {WIDE} lines (mean log)", f"removed within {WIDE} lines (share)",
+    "page prose line share", "page removed line share", "words against the page mean (log)",
+)  # fmt: skip
+
+
+def _neighbour_names() -> tuple[str, ...]:
+    offsets = [o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o]
+    return tuple(f"line {o:+d}: {name}" for o in offsets for name in SHAPE)
+
+
+FEATURE_NAMES: tuple[str, ...] = (*OWN, *PLACE, *CONTEXT, *_neighbour_names())
+
+
+def _removal_kind(block: Block) -> str | None:
+    removal = block.removal
+    if removal is None:
+        return "crumb" if block.trims else None
+    if removal.stage == "page-edges":
+        return "page edge"
+    if removal.rule in CHROME_RULES or is_section_end(block):
+        return "site chrome cue"
+    if removal.stage == "cues":
+        return "other cue"
+    if removal.stage == "crumbs":
+        return "crumb"
+    if removal.stage == "headline-list":
+        return "headline list"
+    return "repeat or menu"
+
+
+def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
+    text = block.text
+    words = text.split()
+    count = word_count(text)
+    stripped = text.rstrip()
+    kind = _removal_kind(block)
+    content = content_words(text)
+    shared = sum(1 for w in content if w in vocabulary) / len(content) if content else 0.0
+    capitalised = sum(1 for w in words if CAPITALISED.match(w)) / len(words) if words else 0.0
+    return [
+        math.log1p(count),
+        math.log1p(len(text)),
+        float(stripped.endswith(SENTENCE_END)),
+        float(stripped.endswith((":", "："))),
+        stopword_density(text),
+        float(in_listed_script(text)),
+        capitalised,
+        len(DIGIT.findall(text)) / max(len(text), 1),
+        float(len(SEPARATORS.findall(text))),
+        max(-2.0, score / PROSE_CAP),
+        float(block.removal is not None),
+        float(kind == "site chrome cue"),
+        float(kind == "other cue"),
+        float(kind == "crumb"),
+        float(kind == "headline list"),
+        float(kind == "page edge"),
+        float(kind == "repeat or menu"),
+        math.log1p(repeats - 1),
+        shared,
+    ]
+
+
+def page_matrix(doc: Document, options: Options) -> np.ndarray:
+    """One row per block, columns as FEATURE_NAMES."""
+    import numpy as np
+
+    blocks = doc.blocks
+    n = len(blocks)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    scores = [s.value for s in score_lines(doc, options)]
+    keys = [line_key(b.text) for b in blocks]
+    counts = Counter(keys)
+    profile = article_profile(doc)
+    vocabulary = profile.vocabulary if profile else frozenset()
+    own = np.array(
+        [own_features(b, s, counts[k], vocabulary) for b, s, k in zip(blocks, scores, keys, strict=True)]
+    )
+    words = np.array([len(tokens(b.text)) for b in blocks], dtype=float)
+    kept_words = np.array([len(tokens(b.kept_text())) if b.kept else 0 for b in blocks], dtype=float)
+    prose = np.array([min(max(s, 0.0), PROSE_CAP) for s in scores])
+    index = np.arange(n, dtype=float)
+    kept_at = np.flatnonzero([b.kept for b in blocks])
+    first, last = (kept_at[0], kept_at[-1]) if len(kept_at) else (n, -1)
+    before = np.cumsum(words) - words
+    kept_before = np.cumsum(kept_words) - kept_words
+    total_kept = max(kept_words.sum(), 1.0)
+    running = np.concatenate([[0.0], np.cumsum(prose)])
+    window = (
+        running[np.minimum(index + WINDOW + 1, n).astype(int)]
+        - running[np.maximum(index - WINDOW, 0).astype(int)]
+        - prose
+    )
+    place = np.column_stack([
+        index / max(n - 1, 1),
+        before / max(words.sum(), 1.0),
+        np.log1p(np.maximum(first - index, 0)),
+        np.log1p(np.maximum(index - last, 0)),
+        ((index >= first) & (index <= last)).astype(float),
+        np.log1p(window),
+        kept_before / total_kept,
+        (total_kept - kept_before - kept_words) / total_kept,
+        np.full(n, math.log1p(n)),
+        np.full(n, math.log1p(words.sum())),
+    ])  # fmt: skip
+    section_end = np.array([b.removal is not None and is_section_end(b) for b in blocks], dtype=float)
+    ends_above = np.cumsum(section_end) - section_end
+    ends_below = section_end.sum() - ends_above - section_end
+    own_words = own[:, OWN.index("words (log)")]
+    removed = own[:, OWN.index("removed by a rule")]
+    context = np.column_stack([
+        np.log1p(ends_above),
+        np.log1p(ends_below),
+        _window_mean(own[:, OWN.index("ends like a sentence")], WIDE),
+        _window_mean(own_words, WIDE),
+        _window_mean(removed, WIDE),
+        np.full(n, float((prose > 0).mean())),
+        np.full(n, float(removed.mean())),
+        own_words - own_words.mean(),
+    ])  # fmt: skip
+    shape_columns = [OWN.index(name) for name in SHAPE]
+    shape = own[:, shape_columns]
+    # Beyond the page's ends a neighbour is "nothing": no words, and the -1 marks it.
+    padding = np.full((NEIGHBOURS, len(SHAPE)), -1.0)
+    padded = np.vstack([padding, shape, padding])
+    neighbours = [
+        padded[NEIGHBOURS + o : NEIGHBOURS + o + n] for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o
+    ]
+    return np.hstack([own, place, context, *neighbours])
+
+
+def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
+    """Mean of `values` over the lines within `width` on either side (the line itself excluded)."""
+    import numpy as np
+
+    n = len(values)
+    running = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(n)
+    low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, n)
+    count = np.maximum(high - low - 1, 1)
+    return (running[high] - running[low] - values) / count
