@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 WORD = re.compile(r"\w+")
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji).
@@ -38,6 +38,24 @@ def stopwords() -> frozenset[str]:
     for language in STOPWORD_LANGUAGES:
         words |= justext.get_stoplist(language)
     return frozenset(w.lower() for w in words)
+
+
+# The front end tokenises every block (stopword density) and the main-content
+# scorer tokenises the kept ones again (topic words): short texts keep their
+# tokens in a small bounded cache, so the second pass reads them back.
+MAX_CACHED_CHARS = 1000
+
+
+@lru_cache(maxsize=2048)
+def _cached_word_tokens(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.lower()))
+
+
+def word_tokens(text: str) -> tuple[str, ...]:
+    """As `tokens`, as a tuple; cached for short texts (do not rely on identity)."""
+    if len(text) > MAX_CACHED_CHARS:
+        return tuple(WORD.findall(text.lower()))
+    return _cached_word_tokens(text)
 
 
 def tokens(text: str) -> list[str]:

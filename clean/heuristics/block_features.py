@@ -22,7 +22,7 @@ from clean.frontends.html.path import SEPARATOR, parse_unindexed_step, without_i
 from clean.heuristics.region import Region, is_semantic, prose_weight
 from clean.model import Block
 from clean.rules.dom import dom_rules, unindexed_step_matches
-from clean.vocabulary import WORD
+from clean.vocabulary import word_tokens
 
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")", ":")
 PUNCTUATION = ".,;:!?"
@@ -147,7 +147,7 @@ def _sibling_index(path: str) -> float:
 def topic_words(text: str) -> list[str]:
     """Words that can carry a topic: longer than three letters (which leaves out most
     stopwords of most languages, without a stopword list) and not numbers."""
-    return [w for w in WORD.findall(text.lower()) if len(w) > 3 and not w.isdigit()]
+    return [w for w in word_tokens(text) if len(w) > 3 and not w.isdigit()]
 
 
 def _log_blocks(element: ElementStats | None) -> float:

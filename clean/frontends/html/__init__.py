@@ -15,7 +15,7 @@ from clean.limits import check_markup, check_size
 from clean.model import Document
 from clean.options import Options
 from clean.stage import Stage
-from clean.vocabulary import WORD, stopwords
+from clean.vocabulary import stopwords, word_tokens
 
 __all__ = ["HTML_STAGES", "parse_document"]
 
@@ -81,5 +81,5 @@ def _finish_features(doc: Document) -> None:
         features["words"] = float(len(block.text.split()))
         features["position"] = block.index / last
         # As clean.vocabulary.stopword_density, counted in C (map) for speed.
-        tokens = WORD.findall(block.text.lower())
+        tokens = word_tokens(block.text)
         features["stopword_density"] = sum(map(is_stopword, tokens)) / len(tokens) if tokens else 0.0
