@@ -80,13 +80,14 @@ DEFERRED_MIN_CHARS = 500
 
 def _hidden_by_class(classes: str) -> bool:
     names = classes.split()
-    return any(n in HIDDEN_CLASSES for n in names) and not any(SHOWN_SOMEWHERE.search(n) for n in names)
+    return not HIDDEN_CLASSES.isdisjoint(names) and not any(SHOWN_SOMEWHERE.search(n) for n in names)
 
 
 def is_hidden(attributes: dict[str, str | None]) -> bool:
     if "hidden" in attributes:
         return True
-    if (attributes.get("aria-hidden") or "").strip().lower() == "true":
+    aria_hidden = attributes.get("aria-hidden")
+    if aria_hidden and aria_hidden.strip().lower() == "true":
         return True
     classes = attributes.get("class")
     if classes and _hidden_by_class(classes):
