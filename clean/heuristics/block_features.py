@@ -69,6 +69,7 @@ NAVIGATION_RULES = frozenset({
 DISCUSSION_RULES = frozenset({"comments"})
 
 
+@lru_cache(maxsize=16384)  # hits here skip even the index strip (ancestry asks per block)
 def _step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
     """(semantic container, chrome class word, content class word, chrome group) for one path step."""
     return _unindexed_step_signals(without_index(step_text))

@@ -115,6 +115,7 @@ def _in_content(parsed: list[Step], upto: int) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)  # hits here skip even the index strip
 def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     """(rule number, what matched) for every rule that matches this element, in file order."""
     return unindexed_step_matches(without_index(step_text))

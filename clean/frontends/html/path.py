@@ -91,6 +91,7 @@ def without_index(text: str) -> str:
     return body if colon and nth.isdigit() else text
 
 
+@lru_cache(maxsize=16384)  # hits here skip even the index strip
 def parse_step(text: str) -> Step:
     # The syntax is made by `step` above: tag, #id, .classes, [attr=value]s, :N.
     return parse_unindexed_step(without_index(text))
