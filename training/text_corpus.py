@@ -84,8 +84,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = wcxb.load_pages(limit=args.limit)
     items = inputs(pages)
+    # Built through the imported module, so the pickle names training.text_corpus.TextPage
+    # (not __main__.TextPage) and loads from any script.
+    from training import text_corpus
+
     with Pool(args.jobs) as pool:
-        corpus = pool.map(build, items, chunksize=8)
+        corpus = pool.map(text_corpus.build, items, chunksize=8)
     with open(args.out, "wb") as f:
         pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
     lines = sum(len(p.labels) for p in corpus)
