@@ -88,3 +88,19 @@ def test_stage_can_be_switched_off_and_only_rejudges_page_edges():
         assert named_rules <= {(r.block, r.rule) for r in on.removed}
         changed += on.text != off.text
     assert changed  # the model decides something on real pages
+
+
+@pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_a_restored_line_keeps_the_undone_removal_and_a_note():
+    from clean.pipeline import TEXT_STAGES, run_stages
+
+    restored = 0
+    for page_id in PAGES:
+        doc = run_stages(segment_text(page_text(page_id)), TEXT_STAGES, Options())
+        for override in doc.overridden:
+            assert override.stage == "line-model" and override.rule == "model-content"
+            assert override.removal.stage == "page-edges"  # the named rules' removals stand
+            assert doc.blocks[override.removal.block].kept
+            assert doc.notes[override.removal.block] == override.reason
+            restored += 1
+    assert restored

@@ -9,8 +9,9 @@ article's stretch and the lines inside it the model is sure are boilerplate.
   a kept line inside it that the model is sure about goes as `model-boilerplate`.
 - A line page-edges removed that falls inside the stretch and clears the
   inside threshold is restored (`model-content`); the undone removal stays on
-  record (Document.overridden). Removals by the named rules (cues, crumbs,
-  headline lists, menus, repeats) stand: the model never overrules them.
+  record (Document.overridden), and the line gets a note saying why
+  (Document.notes). Removals by the named rules (cues, crumbs, headline
+  lists, menus, repeats) stand: the model never overrules them.
 - When decoding would keep nothing, the stage leaves the page as the rules left it;
   so it does with texts under `Options.line_model_min_lines` lines (the model
   learned from whole page dumps, and short texts are outside what it saw).
@@ -92,12 +93,9 @@ def run(doc: Document, options: Options) -> None:
         if keep[index]:
             if options.enabled("model-content"):
                 why = _weightiest(model, matrix[index], credit[row], +1)
-                doc.restore(
-                    block,
-                    STAGE_NAME,
-                    "model-content",
-                    _reason(f"content inside the article ({span})", value, why),
-                )
+                reason = _reason(f"content inside the article ({span})", value, why)
+                if doc.restore(block, STAGE_NAME, "model-content", reason):
+                    doc.notes[index] = reason  # the report says why the line stayed
             continue
         why = _weightiest(model, matrix[index], credit[row], -1)
         if index < stretch[0]:
