@@ -77,7 +77,7 @@ class Options:
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5
 
-    # Learned block scorer (clean/learned/, HTML only): "off"; "remove", a second
+    # Learned block scorer (clean/learned/, HTML only), by default "decide": "off"; "remove", a second
     # opinion after the heuristics that removes kept blocks it scores as
     # boilerplate; "decide", which also restores blocks the heuristic stages
     # removed when it scores them as content (DOM-rule and cue removals stand).

@@ -3,7 +3,7 @@
 Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> menus -> repeats
        -> line model -> site template -> title
 HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
-       -> main content -> headline lists -> learned scorer (off unless Options.learned_scorer)
+       -> main content -> headline lists -> learned scorer (Options.learned_scorer, "decide" by default)
        -> site template
 
 The site-template stage acts only when a batch learned templates

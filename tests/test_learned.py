@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 import clean
 from clean.frontends.html import parse_document
-from clean.frontends.html.path import prefixes
+from clean.frontends.html.path import SEPARATOR, prefixes
 from clean.learned import stage as learned_stage
 from clean.learned.explain import explain_rows, readable_value
 from clean.learned.features import (
@@ -19,10 +20,12 @@ from clean.learned.features import (
     Vocabulary,
     element_arrays,
     feature_names,
+    page_features,
     page_matrix,
     text_shape,
 )
 from clean.learned.model import shipped_model
+from clean.learned.stacking import STACK_NAMES, best_run, stack_columns
 from clean.model import Document
 from clean.options import Options
 from clean.pipeline import html_stages, run_stages
@@ -141,6 +144,7 @@ def test_repeated_text_and_list_items_are_counted():
 def test_shipped_model_is_small_and_matches_this_feature_set():
     assert MODEL_FILE.stat().st_size < 1024 * 1024
     model = shipped_model()
+    assert model.first is None  # single pass (training/README.md: stacking did not pay in the pipeline)
     assert model.names == feature_names(model.vocabulary)
     assert 0 < model.trees <= 100 and model.depth <= 5
     assert 0.0 < model.threshold_probability < 1.0
@@ -183,6 +187,40 @@ def test_model_scores_the_article_above_the_chrome():
     assert content and chrome
     assert np.mean(content) > np.mean(chrome) + 0.3
     assert np.median(content) >= model.threshold_probability
+
+
+def test_best_run_is_the_stretch_with_the_largest_gain():
+    gain = np.array([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0])
+    assert best_run(gain).tolist() == [0, 1, 1, 1, 0, 0]
+    assert best_run(np.array([-1.0, -2.0])).tolist() == [0, 0]
+
+
+def test_second_pass_columns_summarise_the_first_pass_around_each_block():
+    doc = parsed("blog_comments")
+    # The shipped single-pass model stands in for a first pass (and for the second:
+    # only its features() is asked for, which reads the first pass alone).
+    model = replace(shipped_model(), first=shipped_model())
+    matrix, layout = page_features(doc, model.vocabulary)
+    first = model.first.probabilities(matrix)
+    stacked = stack_columns(first, layout)
+    assert stacked.shape == (len(doc.blocks), len(STACK_NAMES))
+    column = {name.removeprefix("first pass: "): i for i, name in enumerate(STACK_NAMES)}
+    assert np.allclose(stacked[:, column["probability"]], first, atol=1e-6)
+    assert np.allclose(stacked[1:, column["previous block"]], first[:-1], atol=1e-6)
+    assert stacked[0, column["previous block"]] == -1.0
+    # The 1-up ancestor's mean: first-pass probabilities of every block inside it, weighted by words + 1.
+    elements = layout.elements
+    paths = [b.path or "" for b in doc.blocks]
+    weight = layout.words + 1.0
+    for i in range(0, len(doc.blocks), 7):
+        ancestor = elements.paths[elements.parent[elements.block_element[i]]]
+        below = ancestor + SEPARATOR
+        inside = [j for j, path in enumerate(paths) if path == ancestor or path.startswith(below)]
+        expected = np.average(first[inside], weights=weight[inside])
+        assert stacked[i, column["mean over its 1-up ancestor"]] == pytest.approx(expected, abs=1e-5)
+    before = stacked[:, column["content words before it (share)"]]
+    assert np.all(np.diff(before) >= -1e-6) and before[0] == 0.0
+    assert np.allclose(model.features(doc), np.concatenate([matrix, stacked], axis=1))
 
 
 # ----------------------------------------------------------------- explanations

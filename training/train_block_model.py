@@ -38,8 +38,9 @@ import numpy as np
 from benchmarks.wcxb import PAGE_TYPES, prf
 from benchmarks.wcxb import tokens as benchmark_tokens
 from clean.frontends.html.path import parse_step, steps
-from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, page_matrix
+from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, page_features, page_matrix
 from clean.learned.model import FORMAT, model_from_dict
+from clean.learned.stacking import STACK_NAMES, stack_columns
 from training.corpus import REPO, LabelledPage, labelled_pages
 
 OUT = REPO / "clean" / "learned" / "data" / "block_model.json"
@@ -117,14 +118,19 @@ def page_weights(sizes: list[int]) -> list[float]:
     return [s / total if total else 0.0 for s in sizes]
 
 
-def dataset(pages: list[LabelledPage], vocabulary: Vocabulary):
-    """(X, y, weights, page number per row) over the blocks that have tokens."""
+def dataset(pages: list[LabelledPage], vocabulary: Vocabulary, matrices_of=None):
+    """(X, y, weights, page number per row) over the blocks that have tokens.
+
+    `matrices_of(number, item)` gives a page's full feature matrix (default: the
+    first pass's features).
+    """
     matrices, labels, weights, groups = [], [], [], []
     for number, item in enumerate(pages):
         keep = np.array([s > 0 for s in item.sizes], dtype=bool)
         if not keep.any():
             continue
-        matrices.append(page_matrix(item.doc, vocabulary)[keep])
+        full = matrices_of(number, item) if matrices_of else page_matrix(item.doc, vocabulary)
+        matrices.append(full[keep])
         labels.append((np.array(item.labels) >= CONTENT)[keep])
         weights.append(np.array(page_weights(item.sizes))[keep])
         groups.append(np.full(int(keep.sum()), number))
@@ -154,8 +160,9 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, args: argparse.Namespace):
     return model
 
 
-def export(model, vocabulary: Vocabulary, threshold: float, info: dict) -> dict:
-    """The fitted ensemble as padded arrays (see clean/learned/model.py)."""
+def export(model, vocabulary: Vocabulary, threshold: float, info: dict, first: dict | None = None) -> dict:
+    """The fitted ensemble as padded arrays (see clean/learned/model.py); `first`, the
+    exported first pass of a stacked model."""
     trees = [predictors[0].nodes for predictors in model._predictors]
     width = max(len(nodes) for nodes in trees)
     arrays = {name: [] for name in ("feature", "threshold", "left", "right", "value")}
@@ -179,15 +186,19 @@ def export(model, vocabulary: Vocabulary, threshold: float, info: dict) -> dict:
     arrays["threshold"] = [[float(np.float64(t)) for t in row] for row in arrays["threshold"]]
     arrays["value"] = [[round(v, 7) for v in row] for row in arrays["value"]]
     baseline = float(np.ravel(model._baseline_prediction)[0])
-    return {
+    names = feature_names(vocabulary) + (STACK_NAMES if first is not None else ())
+    exported = {
         "format": FORMAT,
-        "features": list(feature_names(vocabulary)),
+        "features": list(names),
         "vocabulary": list(vocabulary.words),
         "baseline": baseline,
         "threshold": threshold,
         "trees": {**arrays, "depth": depth},
         "info": info,
     }
+    if first is not None:
+        exported["first"] = {k: v for k, v in first.items() if k != "vocabulary"}
+    return exported
 
 
 def _node_values(nodes) -> np.ndarray:
@@ -279,6 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--fold-models", type=Path, help="also write the fold models here (fold{k}.json)")
     parser.add_argument("--limit", type=int, help="first N pages of each part (smoke runs)")
+    parser.add_argument(
+        "--stack",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="a second ensemble over the first pass's probabilities in context (clean/learned/"
+        "stacking.py); off by default: on WCXB it helps the model alone, not the pipeline",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -286,27 +304,62 @@ def main(argv: list[str] | None = None) -> int:
     heldout = labelled_pages("heldout", args.jobs, args.cache, args.limit)
     vocabulary = Vocabulary(choose_vocabulary(tune))
     print(f"vocabulary ({len(vocabulary.words)}): {' '.join(vocabulary.words)}", file=sys.stderr)
-    X, y, w, groups = dataset(tune, vocabulary)
+    features = [page_features(item.doc, vocabulary) for item in tune]
+    X, y, w, groups = dataset(tune, vocabulary, lambda number, item: features[number][0])
     print(f"tune: {len(tune)} pages, {len(y)} blocks, {X.shape[1]} features", file=sys.stderr)
+    fold_of_page = np.array([fold_of(item.page.id, max(args.folds, 1)) for item in tune])
 
-    threshold, oof_f1 = 0.5, None
-    if args.folds > 1:
-        oof = np.zeros(len(y))
-        fold_of_page = np.array([fold_of(item.page.id, args.folds) for item in tune])
+    def out_of_fold(X, y, w, full_matrices):
+        """Per fold: the model fitted on the other folds, and every page's probabilities
+        (all blocks, not only those with tokens) from the model that did not see it."""
+        models, probabilities = [], [None] * len(tune)
         for fold in range(args.folds):
             test = fold_of_page[groups] == fold
             model = fit(X[~test], y[~test], w[~test], args)
-            oof[test] = model.predict_proba(X[test])[:, 1]
-            if args.fold_models:
-                # For training/evaluate_learned.py: each tune page scored by a model that never saw it.
-                args.fold_models.mkdir(parents=True, exist_ok=True)
-                fold_data = export(model, vocabulary, 0.5, {"fold": fold, "folds": args.folds})
+            models.append(model)
+            for number in np.flatnonzero(fold_of_page == fold):
+                matrix = full_matrices(number)
+                probabilities[number] = model.predict_proba(matrix)[:, 1] if len(matrix) else np.zeros(0)
+        return models, probabilities
+
+    first_data, first_folds = None, [None] * max(args.folds, 1)
+    if args.stack:
+        # Stacking: the second pass learns from first-pass probabilities the first
+        # pass gave pages it never saw, as it will see them on new pages.
+        if args.folds < 2:
+            raise SystemExit("--stack needs --folds >= 2")
+        fold_models, first_oof = out_of_fold(X, y, w, lambda number: features[number][0])
+        for fold, model in enumerate(fold_models):
+            first_folds[fold] = export(model, vocabulary, 0.5, {"fold": fold, "folds": args.folds})
+        first_data = export(fit(X, y, w, args), vocabulary, 0.5, {"pass": "first"})
+        print(f"first pass fitted ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
+        stacked = [
+            np.concatenate([matrix, stack_columns(first_oof[n], layout)], axis=1)
+            for n, (matrix, layout) in enumerate(features)
+        ]
+        X, y, w, groups = dataset(tune, vocabulary, lambda number, item: stacked[number])
+        full_matrices = stacked.__getitem__
+    else:
+        full_matrices = lambda number: features[number][0]  # noqa: E731
+
+    threshold, oof_f1 = 0.5, None
+    if args.folds > 1:
+        fold_models, oof_pages = out_of_fold(X, y, w, full_matrices)
+        if args.fold_models:
+            # For training/evaluate_learned.py: each tune page scored by a model that never saw it.
+            args.fold_models.mkdir(parents=True, exist_ok=True)
+            for fold, model in enumerate(fold_models):
+                info = {"fold": fold, "folds": args.folds}
+                fold_data = export(model, vocabulary, 0.5, info, first=first_folds[fold])
                 (args.fold_models / f"fold{fold}.json").write_text(json.dumps(fold_data), encoding="utf-8")
-        threshold, oof_f1 = choose_threshold(tune, per_page(oof, groups, tune))
+        threshold, oof_f1 = choose_threshold(tune, oof_pages)
         print(f"threshold {threshold} (out-of-fold tune page F1 {oof_f1:.3f})", file=sys.stderr)
 
     model = fit(X, y, w, args)
-    X_held, y_held, w_held, groups_held = dataset(heldout, vocabulary)
+    held_model = model_from_dict(export(model, vocabulary, threshold, {}, first=first_data))
+    X_held, y_held, w_held, groups_held = dataset(
+        heldout, vocabulary, lambda number, item: held_model.features(item.doc)
+    )
     info = {
         "trained_on": f"WCXB dev tune pages (id % 5 != 0): {len(tune)} pages, {len(y)} blocks",
         "learner": f"HistGradientBoostingClassifier(max_iter={args.trees}, max_depth={args.depth}, "
@@ -314,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         "threshold_chosen_on": "out-of-fold tune pages" if args.folds > 1 else "fixed",
         "out_of_fold_tune_f1": round(oof_f1, 4) if oof_f1 is not None else None,
     }
-    data = export(model, vocabulary, threshold, info)
+    data = export(model, vocabulary, threshold, info, first=first_data)
     shipped = model_from_dict(data)
     # The exported arrays must give what scikit-learn gives.
     check = X_held[:2000]

@@ -9,5 +9,6 @@ every decision it makes comes with the features that pushed it most.
 features.py  block feature vectors from a parsed HTML Document
 model.py     the shipped model: load, score every block of a page at once
 explain.py   per-block reasons: probability and the strongest features
-stage.py     the pipeline stage (Options.learned_scorer: off / remove / decide)
+stacking.py  second-pass features: the first pass's probabilities around each block
+stage.py     the pipeline stage (Options.learned_scorer: off / remove / decide, the default)
 """

@@ -280,7 +280,7 @@ def text_shape(texts: list[str]) -> dict[str, np.ndarray]:
     }
 
 
-def _distance_to(inside: np.ndarray) -> np.ndarray:
+def distance_to(inside: np.ndarray) -> np.ndarray:
     """Signed distance in blocks to the region (0 inside, < 0 before it), as a share of the page."""
     import numpy as np
 
@@ -320,15 +320,29 @@ def _one_hot(columns: list[int], width: int) -> np.ndarray:
     return (index[:, None] == np.arange(width)[None, :]).astype(np.float32)
 
 
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """What the second pass needs from the first pass's feature computation."""
+
+    elements: Elements
+    words: np.ndarray  # per block
+    shape_keys: list[str]  # per block: its DOM path without positions
+
+
 def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     """The feature matrix of every block of `doc` (rows in block order), float32."""
+    return page_features(doc, vocabulary)[0]
+
+
+def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, PageLayout | None]:
+    """The feature matrix and the page layout it was computed from (None for a page without blocks)."""
     import numpy as np
 
     blocks = doc.blocks
     names = feature_names(vocabulary)
     n = len(blocks)
     if not n:
-        return np.zeros((0, len(names)), dtype=np.float32)
+        return np.zeros((0, len(names)), dtype=np.float32), None
     features = [b.features for b in blocks]
     texts = [b.text for b in blocks]
     paths = [b.path or "" for b in blocks]
@@ -394,7 +408,7 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     elements = element_arrays(blocks, prose)
     for share in REGION_SHARES:
         columns[f"inside the {share:.0%} prose region"] = _region_blocks(elements, total_prose, share)
-    columns["blocks from the 50% prose region (share of page)"] = _distance_to(
+    columns["blocks from the 50% prose region (share of page)"] = distance_to(
         columns["inside the 50% prose region"]
     )
     ancestor, level = elements.block_element, 0
@@ -437,7 +451,8 @@ def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
     own = np.empty((n, len(OWN_NAMES)), dtype=np.float32)
     for i, name in enumerate(OWN_NAMES):
         own[:, i] = columns[name]
-    return np.concatenate([own, vocab.astype(np.float32), _context(own)], axis=1)
+    matrix = np.concatenate([own, vocab.astype(np.float32), _context(own)], axis=1)
+    return matrix, PageLayout(elements, words, shape_keys)
 
 
 def _context(own: np.ndarray) -> np.ndarray:

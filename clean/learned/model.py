@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clean.learned.features import Vocabulary, feature_names, page_matrix
+from clean.learned.features import Vocabulary, feature_names, page_features
 from clean.model import Document
 
 if TYPE_CHECKING:
@@ -48,13 +48,25 @@ class TreeModel:
     threshold_probability: float
     stage_threshold: float
     info: dict
+    # Stacked: the first ensemble's probabilities, summarised over each block's
+    # surroundings (clean/learned/stacking.py), are extra columns for this one.
+    first: TreeModel | None = None
 
     @property
     def trees(self) -> int:
         return int(self.feature.shape[0])
 
     def features(self, doc: Document) -> np.ndarray:
-        return page_matrix(doc, self.vocabulary)
+        """The rows this model reads: block features, then (stacked) the first pass's context."""
+        import numpy as np
+
+        from clean.learned.stacking import stack_columns
+
+        matrix, layout = page_features(doc, self.vocabulary)
+        if self.first is None:
+            return matrix
+        first_pass = self.first.probabilities(matrix)
+        return np.concatenate([matrix, stack_columns(first_pass, layout)], axis=1)
 
     def _walk(self, matrix: np.ndarray):
         """Yield (feature, node, child) per tree level: arrays of shape (rows, trees).
@@ -133,8 +145,14 @@ def _array(values: list, dtype: str) -> np.ndarray:
 def model_from_dict(data: dict) -> TreeModel:
     if data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+    from clean.learned.stacking import STACK_NAMES
+
     vocabulary = Vocabulary(tuple(data["vocabulary"]))
+    first = None
     names = feature_names(vocabulary)
+    if "first" in data:
+        first = model_from_dict({**data["first"], "vocabulary": data["vocabulary"]})
+        names += STACK_NAMES
     if tuple(data["features"]) != names:
         raise ValueError("the model's features differ from this version's (retrain the model)")
     trees = data["trees"]
@@ -151,6 +169,7 @@ def model_from_dict(data: dict) -> TreeModel:
         threshold_probability=float(data.get("threshold", 0.5)),
         stage_threshold=float(data.get("stage_threshold", data.get("threshold", 0.5))),
         info=data.get("info", {}),
+        first=first,
     )
 
 
