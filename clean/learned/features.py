@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from clean.frontends.html.path import SEPARATOR, parse_step
+from clean.frontends.html.path import SEPARATOR, parse_step, without_index
 from clean.model import Block, Document
 
 if TYPE_CHECKING:
@@ -440,7 +440,10 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
     tags = _one_hot(tag_columns, len(TAG_COLUMNS))
     for i, group in enumerate(TAG_COLUMNS):
         columns[f"tag {group}"] = tags[:, i]
-    own_bits = [_step_bits(path.rpartition(SEPARATOR)[2], vocabulary) for path in elements.paths]
+    # Keyed without the sibling index, which says nothing the bits read: the 2nd..50th
+    # item of a list share one cache entry.
+    own_steps = [without_index(path.rpartition(SEPARATOR)[2]) for path in elements.paths]
+    own_bits = [_step_bits(step, vocabulary) for step in own_steps]
     element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
     element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)
     flags = (element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
