@@ -1,0 +1,125 @@
+"""A gradient-boosted tree ensemble evaluated with numpy: shared by both learned models.
+
+The HTML block model (clean/learned/model.py) and the text line model
+(clean/textmodel/trees.py) ship their trees in the same padded layout, written
+by their training scripts: per tree and node the feature, the threshold, the
+children and the value (log-odds; an inner node's value is the mean of its
+leaves weighted by training samples, which is what the explanations compare
+against; a leaf is its own child).
+
+All rows of a page go down all trees at once: one numpy step per tree level,
+so a page of a thousand blocks or lines costs a fraction of a millisecond
+beyond its features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class TreeEnsemble:
+    names: tuple[str, ...]
+    baseline: float
+    # Per tree and node (padded to the largest tree); a leaf's children are itself.
+    feature: np.ndarray  # int, 0 at leaves
+    threshold: np.ndarray  # go left when x <= threshold
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # log-odds contribution of the node
+    depth: int
+
+    @property
+    def trees(self) -> int:
+        return int(self.feature.shape[0])
+
+    def _walk(self, matrix: np.ndarray):
+        """Yield (feature, node, child) per tree level: arrays of shape (rows, trees).
+
+        Nodes are numbered across all trees (tree * width + node), so every
+        step is a one-dimensional take, the fastest gather numpy has.
+        """
+        import numpy as np
+
+        rows, columns = matrix.shape
+        width = self.feature.shape[1]
+        offsets = (np.arange(self.trees) * width)[None, :]
+        feature, threshold = self.feature.ravel(), self.threshold.ravel()
+        left, right = (self.left + offsets.T).ravel(), (self.right + offsets.T).ravel()
+        flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
+        row_start = (np.arange(rows) * columns)[:, None]
+        node = np.broadcast_to(offsets, (rows, self.trees))
+        for _ in range(self.depth):
+            split_on = feature.take(node)
+            go_left = flat.take(row_start + split_on) <= threshold.take(node)
+            child = np.where(go_left, left.take(node), right.take(node))
+            yield split_on, node, child
+            node = child
+
+    def leaves(self, matrix: np.ndarray) -> np.ndarray:
+        """The node each row ends in, per tree, numbered across trees: shape (rows, trees)."""
+        import numpy as np
+
+        node = np.broadcast_to(
+            (np.arange(self.trees) * self.feature.shape[1])[None, :], (matrix.shape[0], self.trees)
+        )
+        for _, _, child in self._walk(matrix):
+            node = child
+        return node
+
+    def log_odds(self, matrix: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        if matrix.shape[0] == 0:
+            return np.zeros(0)
+        return self.baseline + self.value.ravel().take(self.leaves(matrix)).sum(axis=1)
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        return 1.0 / (1.0 + np.exp(-self.log_odds(matrix)))
+
+    def contributions(self, matrix: np.ndarray) -> np.ndarray:
+        """Per row and feature, how much it moved the log-odds (rows, features).
+
+        Each split on a row's path moves the prediction from the node's value
+        to the child's; the move is credited to the split's feature (Saabas'
+        method). Per row the contributions add up to log-odds - baseline - the
+        trees' root values.
+        """
+        import numpy as np
+
+        rows = matrix.shape[0]
+        credit = np.zeros((rows, len(self.names)))
+        value = self.value.ravel()
+        row_index = np.broadcast_to(np.arange(rows)[:, None], (rows, self.trees))
+        for feature, node, child in self._walk(matrix):
+            # A leaf is its own child: it moves nothing, whatever its feature slot says.
+            np.add.at(credit, (row_index, feature), value.take(child) - value.take(node))
+        return credit
+
+
+def _array(values: list, dtype: str) -> np.ndarray:
+    import numpy as np
+
+    array = np.asarray(values, dtype=dtype)
+    array.setflags(write=False)  # shared between threads: nobody may write to it
+    return array
+
+
+def ensemble_fields(data: dict) -> dict[str, Any]:
+    """The TreeEnsemble fields but `names`, read from a model file's dict."""
+    trees = data["trees"]
+    return {
+        "baseline": float(data["baseline"]),
+        "feature": _array(trees["feature"], "int32"),
+        "threshold": _array(trees["threshold"], "float64"),
+        "left": _array(trees["left"], "int32"),
+        "right": _array(trees["right"], "int32"),
+        "value": _array(trees["value"], "float64"),
+        "depth": int(trees["depth"]),
+    }
