@@ -29,6 +29,7 @@ from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, OWN
 from clean.textmodel.trees import FORMAT, MODEL_FILE, model_from_dict
 from training.text_corpus import TextPage
+from training.tree_export import baseline, tree_arrays
 
 FOLDS = 5
 WORDS_COLUMN = OWN.index("words (log)")
@@ -104,47 +105,15 @@ def choose_decoding(pages: list[TextPage], log_odds: list[np.ndarray]) -> tuple[
 
 
 def export(model, decoding: dict[str, float], info: dict) -> dict:
-    trees = [predictors[0].nodes for predictors in model._predictors]
-    width = max(len(nodes) for nodes in trees)
-    arrays: dict[str, list] = {name: [] for name in ("feature", "threshold", "left", "right", "value")}
-    depth = 0
-    for nodes in trees:
-        n = len(nodes)
-        feature, split_at = np.zeros(width, dtype=int), np.zeros(width)
-        left, right, value = np.arange(width), np.arange(width), np.zeros(width)
-        inner = ~nodes["is_leaf"].astype(bool)
-        feature[:n][inner] = nodes["feature_idx"][inner]
-        split_at[:n][inner] = nodes["num_threshold"][inner]
-        left[:n][inner] = nodes["left"][inner]
-        right[:n][inner] = nodes["right"][inner]
-        value[:n] = node_values(nodes)
-        depth = max(depth, int(nodes["depth"].max()))
-        for name, array in zip(arrays, (feature, split_at, left, right, value), strict=True):
-            arrays[name].append(array.tolist())
-    arrays["value"] = [[round(v, 6) for v in row] for row in arrays["value"]]
-    arrays["depth"] = depth
+    arrays = tree_arrays(model, value_digits=6)
     return {
         "format": FORMAT,
         "features": list(FEATURE_NAMES),
-        "baseline": float(np.ravel(model._baseline_prediction)[0]),
+        "baseline": baseline(model),
         "trees": arrays,
         "decoding": decoding,
         "info": info,
     }
-
-
-def node_values(nodes) -> np.ndarray:
-    """Leaf values as fitted; an inner node's value is its leaves' mean weighted by samples."""
-    values = np.array(nodes["value"], dtype=float)
-    counts = np.array(nodes["count"], dtype=float)
-    leaf = nodes["is_leaf"].astype(bool)
-    for i in range(len(nodes) - 1, -1, -1):  # children come after their parent
-        if not leaf[i]:
-            a, b = nodes["left"][i], nodes["right"][i]
-            total = counts[a] + counts[b]
-            values[i] = (values[a] * counts[a] + values[b] * counts[b]) / total if total else 0.0
-            counts[i] = total
-    return values
 
 
 def main(argv: list[str] | None = None) -> None:

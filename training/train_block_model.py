@@ -42,6 +42,8 @@ from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, pa
 from clean.learned.model import FORMAT, model_from_dict
 from clean.learned.stacking import STACK_NAMES, stack_columns
 from training.corpus import REPO, LabelledPage, labelled_pages
+from training.tree_export import baseline as tree_baseline
+from training.tree_export import tree_arrays
 
 OUT = REPO / "clean" / "learned" / "data" / "block_model.json"
 # A class/id word must appear above blocks on this many tune pages to be a feature.
@@ -163,29 +165,8 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, args: argparse.Namespace):
 def export(model, vocabulary: Vocabulary, threshold: float, info: dict, first: dict | None = None) -> dict:
     """The fitted ensemble as padded arrays (see clean/learned/model.py); `first`, the
     exported first pass of a stacked model."""
-    trees = [predictors[0].nodes for predictors in model._predictors]
-    width = max(len(nodes) for nodes in trees)
-    arrays = {name: [] for name in ("feature", "threshold", "left", "right", "value")}
-    depth = 0
-    for nodes in trees:
-        n = len(nodes)
-        feature = np.zeros(width, dtype=int)
-        split_at = np.zeros(width)
-        left = np.arange(width)
-        right = np.arange(width)
-        value = np.zeros(width)
-        inner = ~nodes["is_leaf"].astype(bool)
-        feature[:n][inner] = nodes["feature_idx"][inner]
-        split_at[:n][inner] = nodes["num_threshold"][inner]
-        left[:n][inner] = nodes["left"][inner]
-        right[:n][inner] = nodes["right"][inner]
-        value[:n] = _node_values(nodes)
-        depth = max(depth, int(nodes["depth"].max()))
-        for name, array in zip(arrays, (feature, split_at, left, right, value), strict=True):
-            arrays[name].append(array.tolist())
-    arrays["threshold"] = [[float(np.float64(t)) for t in row] for row in arrays["threshold"]]
-    arrays["value"] = [[round(v, 7) for v in row] for row in arrays["value"]]
-    baseline = float(np.ravel(model._baseline_prediction)[0])
+    arrays = tree_arrays(model, value_digits=7)
+    baseline = tree_baseline(model)
     names = feature_names(vocabulary) + (STACK_NAMES if first is not None else ())
     exported = {
         "format": FORMAT,
@@ -193,27 +174,12 @@ def export(model, vocabulary: Vocabulary, threshold: float, info: dict, first: d
         "vocabulary": list(vocabulary.words),
         "baseline": baseline,
         "threshold": threshold,
-        "trees": {**arrays, "depth": depth},
+        "trees": arrays,
         "info": info,
     }
     if first is not None:
         exported["first"] = {k: v for k, v in first.items() if k != "vocabulary"}
     return exported
-
-
-def _node_values(nodes) -> np.ndarray:
-    """Leaf values as fitted; an inner node's value is its leaves' mean weighted by samples."""
-    values = np.array(nodes["value"], dtype=float)
-    counts = np.array(nodes["count"], dtype=float)
-    leaf = nodes["is_leaf"].astype(bool)
-    # Children have higher indices than their parent: fill inner nodes bottom-up.
-    for i in range(len(nodes) - 1, -1, -1):
-        if not leaf[i]:
-            a, b = nodes["left"][i], nodes["right"][i]
-            total = counts[a] + counts[b]
-            values[i] = (values[a] * counts[a] + values[b] * counts[b]) / total if total else 0.0
-            counts[i] = total
-    return values
 
 
 # ----------------------------------------------------------------- evaluation
