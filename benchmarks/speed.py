@@ -1,6 +1,6 @@
 """Speed benchmark: HTML -> text per page for clean, trafilatura and resiliparse.
 
-    python -m benchmarks.speed [--rounds 3] [--limit N] [--no-memory]
+    python -m benchmarks.speed [--rounds 3] [--sample N | --limit N] [--no-memory]
 
 All pages are gunzipped and decoded before timing starts. Then, in ONE
 process, each round walks the pages and times every system on each page
@@ -166,6 +166,8 @@ def measure_memory(name: str, args: argparse.Namespace) -> dict[str, float] | No
     command = [sys.executable, "-m", "benchmarks.speed", "--probe-memory", name, "--data", str(args.data)]
     if args.limit is not None:
         command += ["--limit", str(args.limit)]
+    if args.sample is not None:
+        command += ["--sample", str(args.sample)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=wcxb.REPO_ROOT)
     if done.returncode != 0:
         print(f"memory probe for {name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
@@ -251,6 +253,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--systems", help=f"comma-separated, from {','.join(EXTRACTORS)}")
     parser.add_argument("--data", type=Path, default=wcxb.DEFAULT_DATA, help="WCXB root directory")
     parser.add_argument("--limit", type=int, help="only the first N pages")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        help="about N pages spread evenly over the split (every k-th by id). Prefer it to "
+        "--limit: ids cluster by site, so the first N pages are not a fair sample",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="timed passes over the pages")
     parser.add_argument("--out", type=Path, default=wcxb.RESULTS_DIR / "speed.json")
     parser.add_argument(
@@ -262,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--probe-memory", metavar="SYSTEM", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     pages = wcxb.load_pages(args.data, limit=args.limit)
+    if args.sample:
+        pages = pages[:: max(1, len(pages) // args.sample)]
     if args.probe_memory:
         print(json.dumps(probe_memory(args.probe_memory, pages)))
         return
