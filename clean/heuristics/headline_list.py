@@ -72,13 +72,20 @@ def in_record_list(run_: list[Block], lists: list[RecordList]) -> bool:
 
 
 def run(doc: Document, options: Options) -> None:
+    # The runs first: they are cheap, and most pages have none, which spares the
+    # article profile and the record lists (both read the page, neither changes it).
+    runs = title_runs(doc, options)
+    if not runs:
+        return
     profile = article_profile(doc)
     if profile is None:
         return
-    lists = record_lists(doc, options) if options.enabled("record-list") else []
-    for run_ in title_runs(doc, options):
+    lists: list[RecordList] | None = None  # found when a run first needs them
+    for run_ in runs:
         if inside_article(run_, profile) or not headline_shaped(run_, options):
             continue
+        if lists is None:
+            lists = record_lists(doc, options) if options.enabled("record-list") else []
         if in_record_list(run_, lists):
             continue
         shared = run_overlap(run_, profile)

@@ -115,6 +115,8 @@ def _is_list_item(block: Block, options: Options) -> bool:
 
 def run(doc: Document, options: Options) -> None:
     rules = [r for r in cue_rules() if options.enabled(r.name)]
+    # No rule matches a block longer than this: a body paragraph is not normalised at all.
+    max_words = max((r.max_words for r in rules), default=-1)
     heading: tuple[CueRule, str] | None = None
     for block in doc.blocks:
         if not block.kept:
@@ -126,7 +128,10 @@ def run(doc: Document, options: Options) -> None:
                     block.features[LISTED_UNDER_CUE] = 1.0
                 continue
             heading = None
-        text, words = normalise(block.text), len(block.text.split())
+        words = len(block.text.split())
+        if words > max_words:
+            continue
+        text = normalise(block.text)
         for rule in rules:
             found = match(rule, text, words)
             if found is not None:
