@@ -7,13 +7,30 @@ words (headline lists, page headers and footers) all start from this profile.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from clean.model import Block, Document
-from clean.vocabulary import content_words, overlap
+from clean.vocabulary import MAX_CACHED_CHARS, content_words, overlap
 
 # A block this long, ending like a sentence, is article prose.
 PROSE_MIN_WORDS = 20
 SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":", "。", "！", "？", "؟", "।")
+# The profile is drawn up three times a page in text mode (headline lists, the
+# line model, the title) and page edges and the line model read the same lines'
+# topic words again: they are kept per distinct text, long texts aside.
+TOPIC_CACHE_SIZE = 4096
+
+
+def topic_words(text: str) -> tuple[str, ...]:
+    """`vocabulary.content_words` as a tuple, cached for all but long texts."""
+    if len(text) > MAX_CACHED_CHARS:
+        return tuple(content_words(text))
+    return _cached_topic_words(text)
+
+
+@lru_cache(maxsize=TOPIC_CACHE_SIZE)
+def _cached_topic_words(text: str) -> tuple[str, ...]:
+    return tuple(content_words(text))
 
 
 def is_prose(block: Block) -> bool:
@@ -36,7 +53,7 @@ class ArticleProfile:
 
     def shared(self, text: str) -> float:
         """Fraction of the text's content words that the article's prose uses too."""
-        return overlap(content_words(text), self.vocabulary)
+        return overlap(topic_words(text), self.vocabulary)
 
 
 def article_profile(doc: Document) -> ArticleProfile | None:
@@ -44,5 +61,5 @@ def article_profile(doc: Document) -> ArticleProfile | None:
     prose = [b for b in doc.blocks if b.kept and is_prose(b)]
     if not prose:
         return None
-    vocabulary = frozenset(w for b in prose for w in content_words(b.kept_text()))
+    vocabulary = frozenset(w for b in prose for w in topic_words(b.kept_text()))
     return ArticleProfile(tuple(b.index for b in prose), vocabulary)

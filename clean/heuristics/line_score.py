@@ -34,13 +34,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from clean.heuristics.article import SENTENCE_END
 from clean.model import Block, Document
 from clean.options import Options
 from clean.rules.crumbs import COMMENTS_HEADING
 from clean.rules.cues import CUE_ALONE
-from clean.vocabulary import in_listed_script, stopword_density, word_count
+from clean.vocabulary import MAX_CACHED_CHARS, in_listed_script, stopword_density, word_count
 
 # Removals by these rules, when the cue is the whole line, head a new section.
 SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
@@ -54,6 +55,11 @@ CHROME_RULES = frozenset({
 ITEM_CHROME_REPEATS = 3
 
 NON_WORD = re.compile(r"\W+")
+# Page edges, repeats and the line model (which scores every line a second time)
+# all ask the same questions of the same lines' text: the answers are kept per
+# distinct text in bounded caches, large enough for the longest page text
+# (2,650 lines on WCXB); long lines are recomputed rather than held.
+LINE_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,42 @@ class LineScore:
 
 def line_key(text: str) -> str:
     """The line's words, lower-cased: what makes two lines 'the same line'."""
+    if len(text) > MAX_CACHED_CHARS:
+        return _line_key(text)
+    return _cached_line_key(text)
+
+
+def _line_key(text: str) -> str:
     return NON_WORD.sub(" ", text.lower()).strip()
+
+
+_cached_line_key = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_key)
+
+
+@dataclass(frozen=True, slots=True)
+class LineText:
+    """What a line's text alone says about it (no page, no options): the inputs of its score."""
+
+    words: int  # as a reader counts them (vocabulary.word_count)
+    ends_like_sentence: bool
+    listed_script: bool  # Latin or Cyrillic, where stopwords tell prose
+    stopword_share: float
+
+
+def line_text(text: str) -> LineText:
+    """The line's LineText (cached for all but long lines; do not rely on identity)."""
+    if len(text) > MAX_CACHED_CHARS:
+        return _line_text(text)
+    return _cached_line_text(text)
+
+
+def _line_text(text: str) -> LineText:
+    return LineText(
+        word_count(text), text.rstrip().endswith(SENTENCE_END), in_listed_script(text), stopword_density(text)
+    )
+
+
+_cached_line_text = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_text)
 
 
 def is_section_end(block: Block) -> bool:
@@ -94,11 +135,11 @@ def score_line(block: Block, repeats: int, options: Options) -> LineScore:
         if block.removal.rule in CHROME_RULES:
             return LineScore(-options.region_chrome_penalty, "site chrome")
         return LineScore(-options.region_removed_penalty, "boilerplate")
-    text = block.kept_text().rstrip()
-    words = word_count(text)
-    if text.endswith(SENTENCE_END):
+    shape = line_text(block.kept_text())
+    words = shape.words
+    if shape.ends_like_sentence:
         if words >= options.region_prose_min_words and (
-            not in_listed_script(text) or stopword_density(text) >= options.region_prose_min_stopwords
+            not shape.listed_script or shape.stopword_share >= options.region_prose_min_stopwords
         ):
             return LineScore(float(min(words, options.region_prose_cap)), "prose")
         if words >= SHORT_SENTENCE_MIN_WORDS:

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clean.heuristics.article import topic_words
 from clean.heuristics.line_score import LineScore, score_lines
 from clean.heuristics.records import RecordList, largest_record_list
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
-from clean.vocabulary import content_words
 
 STAGE_NAME = "page-edges"
 TITLE_MAX_WORDS = 20
@@ -100,10 +100,10 @@ def title_above(doc: Document, article: Article) -> Block | None:
     text = above.kept_text().rstrip()
     if len(text.split()) > TITLE_MAX_WORDS or text.endswith((".", ",", ";")):
         return None
-    words = {_stem(w) for w in content_words(text)}
+    words = {_stem(w) for w in topic_words(text)}
     # Read the article only as far as the first shared word (usually its first lines).
     for block in doc.blocks[article.first : article.last + 1]:
-        if block.kept and any(_stem(w) in words for w in content_words(block.kept_text())):
+        if block.kept and any(_stem(w) in words for w in topic_words(block.kept_text())):
             return above
     return None
 

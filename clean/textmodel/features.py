@@ -20,13 +20,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from clean.heuristics.article import SENTENCE_END, article_profile
-from clean.heuristics.line_score import CHROME_RULES, is_section_end, line_key, score_lines
+from clean.heuristics.article import article_profile, topic_words
+from clean.heuristics.line_score import (
+    CHROME_RULES,
+    LINE_CACHE_SIZE,
+    is_section_end,
+    line_key,
+    line_text,
+    score_lines,
+)
 from clean.model import Block, Document
 from clean.options import Options
-from clean.vocabulary import content_words, in_listed_script, stopword_density, tokens, word_count
+from clean.vocabulary import MAX_CACHED_CHARS, tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,25 +96,49 @@ def _removal_kind(block: Block) -> str | None:
     return "repeat or menu"
 
 
-def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
-    text = block.text
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """The features a line's text alone decides (no page, no rule): computed once per distinct text."""
+
+    own: tuple[float, ...]  # the first columns of OWN, up to "separators"
+    tokens: int  # word tokens, as the WCXB scoring counts them
+
+
+def line_shape(text: str) -> LineShape:
+    """The line's LineShape (cached for all but long lines; do not rely on identity)."""
+    if len(text) > MAX_CACHED_CHARS:
+        return _line_shape(text)
+    return _cached_line_shape(text)
+
+
+def _line_shape(text: str) -> LineShape:
     words = text.split()
-    count = word_count(text)
-    stripped = text.rstrip()
-    kind = _removal_kind(block)
-    content = content_words(text)
-    shared = sum(1 for w in content if w in vocabulary) / len(content) if content else 0.0
+    known = line_text(text)
     capitalised = sum(1 for w in words if CAPITALISED.match(w)) / len(words) if words else 0.0
-    return [
-        math.log1p(count),
+    own = (
+        math.log1p(known.words),
         math.log1p(len(text)),
-        float(stripped.endswith(SENTENCE_END)),
-        float(stripped.endswith((":", "："))),
-        stopword_density(text),
-        float(in_listed_script(text)),
+        float(known.ends_like_sentence),
+        float(text.rstrip().endswith((":", "："))),
+        known.stopword_share,
+        float(known.listed_script),
         capitalised,
         len(DIGIT.findall(text)) / max(len(text), 1),
         float(len(SEPARATORS.findall(text))),
+    )
+    return LineShape(own, len(tokens(text)))
+
+
+_cached_line_shape = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_shape)
+
+
+def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
+    kind = _removal_kind(block)
+    content = topic_words(block.text)
+    # (map and sum count in C; the same integer as counting in a generator)
+    shared = sum(map(vocabulary.__contains__, content)) / len(content) if content else 0.0
+    return [
+        *line_shape(block.text).own,
         max(-2.0, score / PROSE_CAP),
         float(block.removal is not None),
         float(kind == "site chrome cue"),
@@ -135,8 +168,8 @@ def page_matrix(doc: Document, options: Options) -> np.ndarray:
     own = np.array(
         [own_features(b, s, counts[k], vocabulary) for b, s, k in zip(blocks, scores, keys, strict=True)]
     )
-    words = np.array([len(tokens(b.text)) for b in blocks], dtype=float)
-    kept_words = np.array([len(tokens(b.kept_text())) if b.kept else 0 for b in blocks], dtype=float)
+    words = np.array([line_shape(b.text).tokens for b in blocks], dtype=float)
+    kept_words = np.array([line_shape(b.kept_text()).tokens if b.kept else 0 for b in blocks], dtype=float)
     prose = np.array([min(max(s, 0.0), PROSE_CAP) for s in scores])
     index = np.arange(n, dtype=float)
     kept_at = np.flatnonzero([b.kept for b in blocks])

@@ -24,10 +24,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from clean.heuristics.line_score import line_text
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
-from clean.vocabulary import word_count
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,7 +75,7 @@ def run(doc: Document, options: Options) -> None:
     model = shipped_model()
     matrix = page_matrix(doc, options)
     log_odds = model.log_odds(matrix)
-    words = np.array([word_count(b.text) for b in doc.blocks], dtype=float)
+    words = np.array([line_text(b.text).words for b in doc.blocks], dtype=float)
     stretch, keep = decode(log_odds, words, model.decoding)
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
     keep &= open_to_model
