@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from clean.model import Block, Document
@@ -27,7 +27,6 @@ CUE_ALONE = "cue-alone"
 SEPARATOR = r"\s*(?:[:：»›|>\-–—]|$)"
 # Stripped before whole-line matching: "[Sponsored]", "Share:", "• Advertisement •".
 EDGE_PUNCTUATION = " \t[](){}<>«»\"'“”‘’.,;:!?|•·*#-–—_/\\…"
-SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +44,9 @@ class CueRule:
     # Phrases that, alone on a line, are a link's label rather than a heading
     # ("Read more" under a teaser): they take no list and open no section.
     not_heading: frozenset[str] = frozenset()
+    # The phrases behind `prefix` and `contains` (for CueScreen).
+    prefix_phrases: tuple[str, ...] = ()
+    contains_phrases: tuple[str, ...] = ()
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -74,6 +76,8 @@ def cue_rules() -> tuple[CueRule, ...]:
                 not_alone=frozenset(table.get("not_alone", [])),
                 takes_list=bool(table.get("takes_list", False)),
                 not_heading=frozenset(table.get("not_heading", [])),
+                prefix_phrases=tuple(prefixes),
+                contains_phrases=tuple(contains),
             )
         )
     return tuple(rules)
@@ -81,7 +85,8 @@ def cue_rules() -> tuple[CueRule, ...]:
 
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
-    return SPACES.sub(" ", text).strip(EDGE_PUNCTUATION)
+    # str.split() and re's \s agree on what whitespace is; the join is faster than re.sub(r"\s+", " ", ...).
+    return " ".join(text.split()).strip(EDGE_PUNCTUATION)
 
 
 def match(rule: CueRule, text: str, words: int) -> tuple[str, bool] | None:
@@ -107,6 +112,68 @@ def match(rule: CueRule, text: str, words: int) -> tuple[str, bool] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class CueScreen:
+    """Whether any of a set of rules could match a text, in one lookup, one match and one search.
+
+    Its lines, prefixes and phrases are the union of the rules' own, so it says
+    "maybe" whenever one rule would match (and sometimes when none does); only
+    those texts go through the rules one by one, in order, as `match` decides.
+    """
+
+    max_words: int
+    lines: frozenset[str]
+    prefix: re.Pattern[str] | None  # anchored, used with match()
+    contains: re.Pattern[str] | None  # kept apart: a search can then skip ahead by first character
+
+    def may_match(self, text: str, words: int) -> bool:
+        if words > self.max_words:
+            return False
+        if text in self.lines:
+            return True
+        if self.prefix is not None and self.prefix.match(text) is not None:
+            return True
+        return self.contains is not None and self.contains.search(text) is not None
+
+
+def trie_alternation(phrases: list[str]) -> str:
+    """A regex matching the same phrases as `_alternation`, shaped as a trie of characters.
+
+    Python tries an alternation's branches one by one at every position; the
+    trie tries one branch per character, so many phrases cost little more than one.
+    Which phrase it reports can differ from `_alternation`'s (longest first):
+    only whether a text matches is read from it.
+    """
+    trie: dict = {}
+    for phrase in set(phrases):
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the phrase may end here
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=16)
+def cue_screen(rules: tuple[CueRule, ...]) -> CueScreen:
+    prefixes = [p for rule in rules if rule.prefix is not None for p in rule.prefix_phrases]
+    contains = [p for rule in rules if rule.contains is not None for p in rule.contains_phrases]
+    return CueScreen(
+        max_words=max((rule.max_words for rule in rules), default=-1),
+        lines=frozenset().union(*(rule.lines for rule in rules)),
+        prefix=re.compile(rf"^{trie_alternation(prefixes)}{SEPARATOR}") if prefixes else None,
+        contains=re.compile(rf"(?<!\w){trie_alternation(contains)}(?!\w)") if contains else None,
+    )
+
+
 def _is_list_item(block: Block, options: Options) -> bool:
     """A short line with no sentence ending: an entry of a link or headline list."""
     text = block.text.rstrip()
@@ -114,9 +181,8 @@ def _is_list_item(block: Block, options: Options) -> bool:
 
 
 def run(doc: Document, options: Options) -> None:
-    rules = [r for r in cue_rules() if options.enabled(r.name)]
-    # No rule matches a block longer than this: a body paragraph is not normalised at all.
-    max_words = max((r.max_words for r in rules), default=-1)
+    rules = tuple(r for r in cue_rules() if options.enabled(r.name))
+    screen = cue_screen(rules)
     heading: tuple[CueRule, str] | None = None
     for block in doc.blocks:
         if not block.kept:
@@ -129,9 +195,11 @@ def run(doc: Document, options: Options) -> None:
                 continue
             heading = None
         words = len(block.text.split())
-        if words > max_words:
-            continue
+        if words > screen.max_words:
+            continue  # longer than any cue: a body paragraph is not even normalised
         text = normalise(block.text)
+        if not screen.may_match(text, words):
+            continue
         for rule in rules:
             found = match(rule, text, words)
             if found is not None:
