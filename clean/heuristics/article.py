@@ -35,7 +35,8 @@ def _cached_topic_words(text: str) -> tuple[str, ...]:
 
 def is_prose(block: Block) -> bool:
     text = block.kept_text()
-    return len(text.split()) >= PROSE_MIN_WORDS and text.rstrip().endswith(SENTENCE_END)
+    # (the cheap test first: most lines that do not end like a sentence are never split)
+    return text.rstrip().endswith(SENTENCE_END) and len(text.split()) >= PROSE_MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,5 +62,5 @@ def article_profile(doc: Document) -> ArticleProfile | None:
     prose = [b for b in doc.blocks if b.kept and is_prose(b)]
     if not prose:
         return None
-    vocabulary = frozenset(w for b in prose for w in topic_words(b.kept_text()))
+    vocabulary = frozenset().union(*(topic_words(b.kept_text()) for b in prose))
     return ArticleProfile(tuple(b.index for b in prose), vocabulary)

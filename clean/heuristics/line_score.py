@@ -103,9 +103,9 @@ def line_text(text: str) -> LineText:
 
 
 def _line_text(text: str) -> LineText:
-    return LineText(
-        word_count(text), text.rstrip().endswith(SENTENCE_END), in_listed_script(text), stopword_density(text)
-    )
+    # ASCII letters are all Latin: the answer in_listed_script would reach by counting every letter.
+    listed = text.isascii() or in_listed_script(text)
+    return LineText(word_count(text), text.rstrip().endswith(SENTENCE_END), listed, stopword_density(text))
 
 
 _cached_line_text = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_text)

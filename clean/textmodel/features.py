@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 
 SEPARATORS = re.compile(r"[|•·»›>/©@]")
 DIGIT = re.compile(r"\d")
-CAPITALISED = re.compile(r"^[^\W\d_]")
+# A letter that starts a whitespace-separated word: `\s` is exactly str.isspace, so
+# counting these equals counting the words of text.split() whose first character is a letter.
+WORD_STARTING_WITH_LETTER = re.compile(r"(?<!\S)[^\W\d_]")
 # Neighbours on each side whose shape joins the line's own features.
 NEIGHBOURS = 3
 # Lines on each side whose prose words are summed.
@@ -112,9 +114,9 @@ def line_shape(text: str) -> LineShape:
 
 
 def _line_shape(text: str) -> LineShape:
-    words = text.split()
+    words = len(text.split())
     known = line_text(text)
-    capitalised = sum(1 for w in words if CAPITALISED.match(w)) / len(words) if words else 0.0
+    capitalised = len(WORD_STARTING_WITH_LETTER.findall(text)) / words if words else 0.0
     own = (
         math.log1p(known.words),
         math.log1p(len(text)),
