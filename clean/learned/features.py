@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from clean.frontends.html.path import SEPARATOR, parse_step, without_index
 from clean.model import Block, Document
+from clean.vocabulary import word_tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -295,9 +296,11 @@ def distance_to(inside: np.ndarray) -> np.ndarray:
 
 
 def _shared(text: str, vocabulary: set[str]) -> float:
+    """Share of the words of the text's first SHAPE_CHARS characters that are in `vocabulary`."""
     if not vocabulary:
         return 0.0
-    words = WORD.findall(text.lower())
+    # A short block's tokens are the front end's, read back from the shared cache.
+    words = word_tokens(text) if len(text) <= SHAPE_CHARS else WORD.findall(text[:SHAPE_CHARS].lower())
     return sum(1 for w in words if w in vocabulary) / len(words) if words else 0.0
 
 
@@ -429,7 +432,7 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
             )
     title = set(WORD.findall(doc.metadata.get("title", "").lower()))
     columns["words shared with the title (share)"] = (
-        [_shared(t[:SHAPE_CHARS], title) for t in texts] if title else np.zeros(n)
+        [_shared(t, title) for t in texts] if title else np.zeros(n)
     )
 
     # What the block is and what it sits in.

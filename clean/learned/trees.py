@@ -93,14 +93,20 @@ class TreeEnsemble:
         """
         import numpy as np
 
-        rows = matrix.shape[0]
-        credit = np.zeros((rows, len(self.names)))
+        rows, width = matrix.shape[0], len(self.names)
         value = self.value.ravel()
-        row_index = np.broadcast_to(np.arange(rows)[:, None], (rows, self.trees))
+        row_start = (np.arange(rows) * width)[:, None]
+        cells, moves = [], []
         for feature, node, child in self._walk(matrix):
             # A leaf is its own child: it moves nothing, whatever its feature slot says.
-            np.add.at(credit, (row_index, feature), value.take(child) - value.take(node))
-        return credit
+            cells.append((row_start + feature).ravel())
+            moves.append((value.take(child) - value.take(node)).ravel())
+        if not cells:
+            return np.zeros((rows, width))
+        # One bincount adds the moves in the order np.add.at did level by level
+        # (levels, then rows, then trees), so every sum is the same to the last bit.
+        credit = np.bincount(np.concatenate(cells), np.concatenate(moves), minlength=rows * width)
+        return credit.reshape(rows, width)
 
 
 def _array(values: list, dtype: str) -> np.ndarray:
