@@ -461,6 +461,19 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
     return matrix, PageLayout(elements, words, shape_keys)
 
 
+def shifted_rows(values: np.ndarray, offset: int) -> np.ndarray:
+    """Row i holds values[i + offset] (the block `offset` places away), -1 past either end."""
+    import numpy as np
+
+    n = values.shape[0]
+    shifted = np.full_like(values, -1.0)
+    if offset < 0 and n > -offset:
+        shifted[-offset:] = values[:offset]
+    elif offset > 0 and n > offset:
+        shifted[:-offset] = values[offset:]
+    return shifted
+
+
 def _context(own: np.ndarray) -> np.ndarray:
     """Neighbours' measures (missing neighbours read -1) and window means."""
     import numpy as np
@@ -470,12 +483,7 @@ def _context(own: np.ndarray) -> np.ndarray:
     columns = []
     source = own[:, [index[s] for s in CONTEXT_SOURCES]]
     for offset in CONTEXT_OFFSETS:
-        shifted = np.full_like(source, -1.0)
-        if offset < 0 and n > -offset:
-            shifted[-offset:] = source[:offset]
-        elif offset > 0 and n > offset:
-            shifted[:-offset] = source[offset:]
-        columns.append(shifted)
+        columns.append(shifted_rows(source, offset))
     window_source = own[:, [index[s] for s in WINDOW_SOURCES]].astype(np.float64)
     cumulative = np.vstack([np.zeros((1, window_source.shape[1])), np.cumsum(window_source, axis=0)])
     positions = np.arange(n)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clean.learned.features import PageLayout, distance_to
+from clean.learned.features import PageLayout, distance_to, shifted_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,12 +74,7 @@ def stack_columns(probability: np.ndarray, layout: PageLayout | None) -> np.ndar
     p = probability.astype(np.float64)
     columns = [p]
     for offset in NEIGHBOURS:
-        shifted = np.full(n, -1.0)
-        if offset < 0 and n > -offset:
-            shifted[-offset:] = p[:offset]
-        elif offset > 0 and n > offset:
-            shifted[:-offset] = p[offset:]
-        columns.append(shifted)
+        columns.append(shifted_rows(p, offset))
     cumulative = np.concatenate(([0.0], np.cumsum(p)))
     positions = np.arange(n)
     for width in WINDOWS:
