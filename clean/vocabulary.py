@@ -10,9 +10,11 @@ contains ordinary content words of one language that are stopwords of another.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache, wraps
+from typing import TypeVar
 
+T = TypeVar("T")
 WORD = re.compile(r"\w+")
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji).
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -40,22 +42,37 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-# The front end tokenises every block (stopword density) and the main-content
-# scorer tokenises the kept ones again (topic words): short texts keep their
-# tokens in a small bounded cache, so the second pass reads them back.
+# Texts longer than this are recomputed rather than held in a short_text_cache.
 MAX_CACHED_CHARS = 1000
 
 
-@lru_cache(maxsize=2048)
-def _cached_word_tokens(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(text.lower()))
+def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """Cache a function of one text in a bounded LRU cache, texts over MAX_CACHED_CHARS aside.
+
+    Several stages ask the same questions of the same lines and blocks (their
+    tokens, topic words, shape); the answers are kept per distinct text, while
+    long texts, which rarely repeat, are recomputed rather than held. Results
+    must be immutable; do not rely on their identity.
+    """
+
+    def wrap(function: Callable[[str], T]) -> Callable[[str], T]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def get(text: str) -> T:
+            return function(text) if len(text) > MAX_CACHED_CHARS else cached(text)
+
+        return get
+
+    return wrap
 
 
+# The front end tokenises every block (stopword density) and the main-content
+# scorer tokenises the kept ones again (topic words): the second pass reads them back.
+@short_text_cache(maxsize=2048)
 def word_tokens(text: str) -> tuple[str, ...]:
-    """As `tokens`, as a tuple; cached for short texts (do not rely on identity)."""
-    if len(text) > MAX_CACHED_CHARS:
-        return tuple(WORD.findall(text.lower()))
-    return _cached_word_tokens(text)
+    """As `tokens`, as a tuple."""
+    return tuple(WORD.findall(text.lower()))
 
 
 def tokens(text: str) -> list[str]:

@@ -7,10 +7,9 @@ words (headline lists, page headers and footers) all start from this profile.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from clean.model import Block, Document
-from clean.vocabulary import MAX_CACHED_CHARS, content_words, overlap
+from clean.vocabulary import content_words, overlap, short_text_cache
 
 # A block this long, ending like a sentence, is article prose.
 PROSE_MIN_WORDS = 20
@@ -21,15 +20,9 @@ SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":", "。", "
 TOPIC_CACHE_SIZE = 4096
 
 
+@short_text_cache(maxsize=TOPIC_CACHE_SIZE)
 def topic_words(text: str) -> tuple[str, ...]:
-    """`vocabulary.content_words` as a tuple, cached for all but long texts."""
-    if len(text) > MAX_CACHED_CHARS:
-        return tuple(content_words(text))
-    return _cached_topic_words(text)
-
-
-@lru_cache(maxsize=TOPIC_CACHE_SIZE)
-def _cached_topic_words(text: str) -> tuple[str, ...]:
+    """`vocabulary.content_words` as a tuple."""
     return tuple(content_words(text))
 
 

@@ -34,14 +34,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from clean.heuristics.article import SENTENCE_END
 from clean.model import Block, Document
 from clean.options import Options
 from clean.rules.crumbs import COMMENTS_HEADING
 from clean.rules.cues import CUE_ALONE
-from clean.vocabulary import MAX_CACHED_CHARS, in_listed_script, stopword_density, word_count
+from clean.vocabulary import in_listed_script, short_text_cache, stopword_density, word_count
 
 # Removals by these rules, when the cue is the whole line, head a new section.
 SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
@@ -71,18 +70,10 @@ class LineScore:
         return f"{self.kind} ({self.value:+.0f})"
 
 
+@short_text_cache(maxsize=LINE_CACHE_SIZE)
 def line_key(text: str) -> str:
     """The line's words, lower-cased: what makes two lines 'the same line'."""
-    if len(text) > MAX_CACHED_CHARS:
-        return _line_key(text)
-    return _cached_line_key(text)
-
-
-def _line_key(text: str) -> str:
     return NON_WORD.sub(" ", text.lower()).strip()
-
-
-_cached_line_key = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +86,12 @@ class LineText:
     stopword_share: float
 
 
+@short_text_cache(maxsize=LINE_CACHE_SIZE)
 def line_text(text: str) -> LineText:
-    """The line's LineText (cached for all but long lines; do not rely on identity)."""
-    if len(text) > MAX_CACHED_CHARS:
-        return _line_text(text)
-    return _cached_line_text(text)
-
-
-def _line_text(text: str) -> LineText:
+    """The line's LineText."""
     # ASCII letters are all Latin: the answer in_listed_script would reach by counting every letter.
     listed = text.isascii() or in_listed_script(text)
     return LineText(word_count(text), text.rstrip().endswith(SENTENCE_END), listed, stopword_density(text))
-
-
-_cached_line_text = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_text)
 
 
 def is_section_end(block: Block) -> bool:

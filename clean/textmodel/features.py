@@ -21,7 +21,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from clean.heuristics.article import article_profile, topic_words
@@ -35,7 +34,7 @@ from clean.heuristics.line_score import (
 )
 from clean.model import Block, Document
 from clean.options import Options
-from clean.vocabulary import MAX_CACHED_CHARS, tokens
+from clean.vocabulary import short_text_cache, tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,14 +105,9 @@ class LineShape:
     tokens: int  # word tokens, as the WCXB scoring counts them
 
 
+@short_text_cache(maxsize=LINE_CACHE_SIZE)
 def line_shape(text: str) -> LineShape:
-    """The line's LineShape (cached for all but long lines; do not rely on identity)."""
-    if len(text) > MAX_CACHED_CHARS:
-        return _line_shape(text)
-    return _cached_line_shape(text)
-
-
-def _line_shape(text: str) -> LineShape:
+    """The line's LineShape."""
     words = len(text.split())
     known = line_text(text)
     capitalised = len(WORD_STARTING_WITH_LETTER.findall(text)) / words if words else 0.0
@@ -129,9 +123,6 @@ def _line_shape(text: str) -> LineShape:
         float(len(SEPARATORS.findall(text))),
     )
     return LineShape(own, len(tokens(text)))
-
-
-_cached_line_shape = lru_cache(maxsize=LINE_CACHE_SIZE)(_line_shape)
 
 
 def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
