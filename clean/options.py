@@ -74,6 +74,13 @@ class Options:
     menu_max_field_words: int = 4
     breadcrumb_max_last_words: int = 14
 
+    # Consent dialogs (text mode, clean/rules/consent.py): at least this many lines
+    # about cookies or consent, at most this many lines apart, making at least this
+    # share of the stretch they span.
+    consent_min_lines: int = 4
+    consent_max_gap: int = 5
+    consent_min_density: float = 0.25
+
     # HTML main content: blocks whose link density exceeds this are link lists.
     max_link_density: float = 0.5
 

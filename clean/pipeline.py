@@ -1,6 +1,6 @@
 """The stages in order, and the two entry points that run them.
 
-Text:  segment lines -> cues -> crumbs -> headline lists -> page edges -> menus -> repeats
+Text:  segment lines -> cues -> consent dialogs -> crumbs -> headline lists -> page edges -> menus -> repeats
        -> line model -> site template -> title
 HTML:  decode, parse, segment the DOM -> DOM rules -> cues -> crumbs
        -> main content -> headline lists -> learned scorer (Options.learned_scorer, "decide" by default)
@@ -24,14 +24,15 @@ from clean.metadata import find_text_title
 from clean.model import Document
 from clean.options import Options
 from clean.result import Result
-from clean.rules import crumbs, cues
+from clean.rules import consent, crumbs, cues
 from clean.stage import Stage
 from clean.textmodel import stage as line_model
 
 # Headline lists before page edges: a list below the article is better explained
 # as a headline list than as generic footer.
 TEXT_STAGES: tuple[Stage, ...] = (
-    cues.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, menus.STAGE, repeats.STAGE,
+    cues.STAGE, consent.STAGE, crumbs.STAGE, headline_list.STAGE, page_edges.STAGE, menus.STAGE,
+    repeats.STAGE,
     line_model.STAGE, site_template.STAGE,
 )  # fmt: skip
 

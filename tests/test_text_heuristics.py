@@ -246,3 +246,22 @@ def test_a_page_without_prose_is_left_alone():
 def test_cleaning_the_clean_text_again_removes_nothing(name):
     expected = (TEXT / f"{name}.expected.txt").read_text(encoding="utf-8")
     assert [(r.rule, r.text) for r in clean.clean_text(expected).removed] == []
+
+
+def test_consent_dialog_goes_and_the_listing_it_outweighed_stays():
+    """The dialog's long sentences outweigh a listing of short teasers unless the dialog is found first."""
+    result = run("consent_listing")
+    assert rule_of(result, "Strictly Necessary Cookies") == "consent-dialog"
+    assert rule_of(result, "Confirm my choices") == "consent-dialog"
+    assert "These cookies allow us" not in result.text
+    teaser = "Trail shoes compared: five pairs after a muddy winter season"
+    assert teaser in paragraphs(result)
+    without = run("consent_listing", disable=frozenset({"consent-dialog"}))
+    assert teaser not in without.text and "These cookies allow us" in without.text
+
+
+def test_article_about_cookies_and_consent_is_not_a_dialog():
+    """The terms without the dialog's buttons and headings: an article about privacy stays whole."""
+    result = run("consent_article")
+    assert not [r for r in result.removed if r.rule == "consent-dialog"]
+    assert "an opt-out buried in a settings page does not meet the law" in result.text

@@ -48,7 +48,7 @@ SECTION_END_RULES = frozenset({"cue-related", "cue-comments"})
 # never to an article's body, unlike "Advertisement" or "Also read: ...".
 CHROME_RULES = frozenset({
     "cue-navigation", "cue-call-to-action", "cue-share", "cue-subscribe", "cue-legal", "cue-cookie",
-    "cue-comments", "breadcrumb", "pipe-menu",
+    "cue-comments", "breadcrumb", "pipe-menu", "consent-dialog",
 })  # fmt: skip
 # A removed line recurring this often is per-item chrome.
 ITEM_CHROME_REPEATS = 3
