@@ -143,20 +143,12 @@ def _visible_chars(node) -> int:
     return chars
 
 
-class _Frame:
-    """An open block-breaking element during the walk (inline elements get none)."""
-
-    __slots__ = ("tag", "path", "list_group", "item_group", "child_tags")
-
-    def __init__(self, tag: str, path: str, list_group: int, item_group: int) -> None:
-        self.tag = tag
-        self.path = path
-        # The group of the innermost list/table it is in, and the group its
-        # blocks join when it sits in a list item or a table row (else -1).
-        self.list_group = list_group
-        self.item_group = item_group
-        # How many children of each tag it has had so far (for the :N index).
-        self.child_tags: dict[str, int] = {}
+# An open block-breaking element during the walk (inline elements get none), as
+# a tuple (the walk opens one per element; a tuple is the cheapest to build):
+# its tag, its path, the group of the innermost list/table it is in, the group
+# its blocks join when it sits in a list item or a table row (else -1), and how
+# many children of each tag it has had so far (for the :N index).
+_Frame = tuple[str, str, int, int, dict[str, int]]
 
 
 # Markers on the walk's stack: leave a block-breaking element, a link, a <pre>.
@@ -182,7 +174,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
     parts: list[str] = []
     add = parts.append
     link_chars = links = next_group = 0
-    frames: list[_Frame] = [_Frame("#root", "", -1, -1)]
+    frames: list[_Frame] = [("#root", "", -1, -1, {})]
     link_depth = pre_depth = 0
     deferred = _DeferredContent(root)
     actions = _ACTIONS.get
@@ -201,22 +193,21 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             text = raw.strip()
         if not text:
             return
-        owner = frames[-1]
-        if owner.item_group >= 0:
-            group = owner.item_group
+        owner_tag, path, _, item_group, _ = frames[-1]
+        if item_group >= 0:
+            group = item_group
         else:
             next_group += 1  # one counter for lists and blocks: never equal to a list's group
             group = next_group
         chars = len(text)
         block_link_chars = min(block_link_chars, chars)
-        path = owner.path
         blocks.append(
             Block(
                 index=len(blocks),
                 text=text,
-                kind=PARAGRAPH_KINDS.get(owner.tag, "text"),
+                kind=PARAGRAPH_KINDS.get(owner_tag, "text"),
                 group=group,
-                tag=owner.tag,
+                tag=owner_tag,
                 path=path,
                 features={
                     "chars": float(chars),
@@ -291,18 +282,17 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
         if action == _BREAK or action == _PRE or (action is None and "-" in tag):
             if parts:
                 flush()
-            parent = frames[-1]
-            nth = parent.child_tags.get(tag, 0) + 1
-            parent.child_tags[tag] = nth
+            _, parent_path, parent_list_group, parent_item_group, child_tags = frames[-1]
+            nth = child_tags.get(tag, 0) + 1
+            child_tags[tag] = nth
             own = step(tag, attributes, nth) if attributes or nth > 1 or len(tag) > MAX_NAME_CHARS else tag
-            list_group = parent.list_group
+            list_group = parent_list_group
             if tag in GROUPING:
                 next_group += 1
                 list_group = next_group
-            item_group = parent.list_group if tag in ITEM_TAGS else parent.item_group
-            frames.append(
-                _Frame(tag, f"{parent.path}{SEPARATOR}{own}" if parent.path else own, list_group, item_group)
-            )
+            item_group = parent_list_group if tag in ITEM_TAGS else parent_item_group
+            path = f"{parent_path}{SEPARATOR}{own}" if parent_path else own
+            frames.append((tag, path, list_group, item_group, {}))
             push(_LEAVE_BLOCK)
         elif action == _LINK:
             link_depth += 1
