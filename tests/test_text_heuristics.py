@@ -265,3 +265,38 @@ def test_article_about_cookies_and_consent_is_not_a_dialog():
     result = run("consent_article")
     assert not [r for r in result.removed if r.rule == "consent-dialog"]
     assert "an opt-out buried in a settings page does not meet the law" in result.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Replies 154",  # label first
+        "Views 26.2k",  # abbreviated number
+        "25.8k posts",
+        "40.8k Reputation",
+        "Asked 6 years, 9 months ago",
+        "Created 1 yr 1 yr",
+        "vor 2 Tagen",
+        "answered Mar 26, 2019 at 16:59",
+        "August 26, 2024 1 yr",
+        "2019-03-26 16:40:42 +00:00",
+    ],
+)
+def test_forum_and_qa_counters_are_metadata_crumbs(line):
+    assert clean.clean_text(f"{line}\n{ARTICLE_LINE}").removed[0].rule == "metadata-crumb"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["6 years", "Warranty: 2 years", "84 reviews / 4.8 average", "William Overington 56 posts"],
+)
+def test_facts_that_look_like_counters_stay(line):
+    removed = clean.clean_text(f"{line}\n{ARTICLE_LINE}").removed
+    assert [r.text for r in removed if r.stage == "crumbs"] == []
+
+
+# A sentence long enough to be an article on its own (page-edges keeps it).
+ARTICLE_LINE = (
+    "The council approved the new cycle lanes on Tuesday after a long debate about parking, "
+    "and work on the first stretch along the river is expected to begin in the spring."
+)

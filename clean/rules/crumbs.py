@@ -41,10 +41,19 @@ def _all(section: str) -> list[str]:
 @cache
 def patterns() -> dict[str, re.Pattern[str]]:
     fields = crumb_words()["fields"]
-    label = rf"(?:(?:{_alternation(_all('date_labels'))})\s*:?\s*)"
+    labels = _alternation(_all("date_labels"))
+    label = rf"(?:(?:{labels})\s*:?\s*)"
     date = date_pattern().pattern
+    # "25.8k", "1,204", "10+"
+    number = r"\d[\d,.]*\s*[km]?\+?"
+    counts = _alternation(fields["counts"])
+    age = rf"\d+\s*(?:{_alternation(fields['age_units'])})"
+    ages = rf"{age}(?:,?\s+{age})*"
+    ago = _alternation(fields["ago"])
+    short_age = rf"\d+\s*(?:{_alternation(fields['short_age_units'])})"
     return {
-        "date": re.compile(rf"^{label}?(?:{date})$", re.IGNORECASE),
+        # "Mar 26, 2019 at 16:59", "August 26, 2024 1 yr" (the date, then its age)
+        "date": re.compile(rf"^{label}?(?:{date})(?:\s+{short_age}(?:\s+{short_age})*)?$", re.IGNORECASE),
         # Names are capitalised: "By Jane Doe", not "By selling fast cars".
         "byline": re.compile(
             rf"^(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}(?:\s+(?:{NAME}|and|&|de|van|von)){{0,4}}$"
@@ -53,9 +62,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "comments_heading": re.compile(
             rf"^\d[\d,.]*\s*(?:{_alternation(fields['comment_counts'])})$", re.IGNORECASE
         ),
-        "count": re.compile(rf"^\d[\d,.]*\s*(?:{_alternation(fields['counts'])})$", re.IGNORECASE),
+        # "12 comments", "25.8k posts", and label first: "Replies 154", "Views 1.9k"
+        "count": re.compile(rf"^(?:{number}\s*(?:{counts})|(?:{counts})\s*:?\s*{number})$", re.IGNORECASE),
+        # "3 hours ago", "Asked 6 years, 9 months ago", "vor 2 Tagen" aside; "Created 1 yr 1 yr"
         "ago": re.compile(
-            r"^(?:updated\s+)?\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+            rf"^(?:{label})?(?:(?:{ages})\s+(?:{ago})|(?:{ago})\s+(?:{ages})|{short_age}(?:\s+{short_age})*)$",
             re.IGNORECASE,
         ),
         "category": re.compile(rf"^(?:{_alternation(fields['categories'])})$", re.IGNORECASE),

@@ -42,7 +42,7 @@ def date_pattern() -> re.Pattern[str]:
     forms = [
         # 2017-12-15, with an optional ISO time.
         rf"{YEAR.format(name='y1')}-(?P<m1>\d\d)-(?P<d1>\d\d)"
-        r"(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?",
+        r"(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:\s?(?:Z|[+-]\d\d:?\d\d))?)?",
         # 15.12.2017 and 15/12/2017 (day first, unless the first number cannot be a day).
         rf"(?P<a2>\d{{1,2}})[./](?P<b2>\d{{1,2}})[./]{YEAR.format(name='y2')}",
         # Jan 10, 2018
