@@ -222,16 +222,16 @@ class RuleFinder:
             current = current.rpartition(SEPARATOR)[0]
         found = self.decided.get(current) if current else None
         for element_path in reversed(chain):
-            own = self._own(element_path, element_path.rpartition(SEPARATOR)[2])
-            if own is not None:
-                found = own
+            own = element_path.rpartition(SEPARATOR)[2]
+            matches = step_matches(own)
+            if matches:  # most elements match no rule: no call for them
+                decided = self._own(element_path, own, matches)
+                if decided is not None:
+                    found = decided
             self.decided[element_path] = found
         return found
 
-    def _own(self, path: str, own: str) -> Found:
-        matches = step_matches(own)
-        if not matches:
-            return None
+    def _own(self, path: str, own: str, matches: tuple[tuple[int, str], ...]) -> Found:
         element = self.shape.elements[path]
         if self.shape.is_wrapper(element):
             return None  # a wrapper: no rule applies to this element

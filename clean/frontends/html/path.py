@@ -44,13 +44,7 @@ def step(tag: str, attributes: dict[str, str | None], nth: int) -> str:
         text += "#" + safe(element_id.strip())
     classes = attributes.get("class")
     if classes:
-        names = classes.split()
-        if len(names) > MAX_CLASSES:
-            names = names[:MAX_CLASSES]
-        if len(classes) > MAX_NAME_CHARS and max(map(len, names)) > MAX_NAME_CHARS:
-            names = [n[:MAX_NAME_CHARS] for n in names]
-        # One translate for all the classes: the spaces between them become dots.
-        text += "." + " ".join(names).translate(_CLASS_LIST)
+        text += _class_step(classes)
     role = attributes.get("role")
     if role:
         text += f"[role={safe(role.strip().lower())}]"
@@ -60,6 +54,19 @@ def step(tag: str, attributes: dict[str, str | None], nth: int) -> str:
     if nth > 1:
         text += f":{nth}"
     return text
+
+
+# Cached: a page repeats its class lists (every item of a menu, every card).
+@lru_cache(maxsize=4096)
+def _class_step(classes: str) -> str:
+    """The ".class1.class2" part of a step."""
+    names = classes.split()
+    if len(names) > MAX_CLASSES:
+        names = names[:MAX_CLASSES]
+    if len(classes) > MAX_NAME_CHARS and max(map(len, names)) > MAX_NAME_CHARS:
+        names = [n[:MAX_NAME_CHARS] for n in names]
+    # One translate for all the classes: the spaces between them become dots.
+    return "." + " ".join(names).translate(_CLASS_LIST)
 
 
 # A named tuple: immutable, and three times cheaper to build than a frozen
