@@ -98,6 +98,17 @@ def test_paths_name_ancestors_and_tell_siblings_apart():
     assert "ad" not in parse_step("div.mdx-table_root__adKqa").words
 
 
+def test_a_long_class_attribute_of_blanks_names_no_class():
+    # Over MAX_NAME_CHARS of whitespace there are no class names to cut (this
+    # used to raise); the path is the one a short blank class list gives.
+    def paths(blanks: int) -> list[str | None]:
+        html = f'<div class="{" " * blanks}"><p>An ordinary paragraph of the article.</p></div>'
+        return [b.path for b in parse_document(html, None, Options()).blocks]
+
+    assert paths(80) == paths(1)
+    assert paths(80)[0].endswith(" > p")
+
+
 def test_link_density_counts_characters_inside_links():
     found = blocks('<p><a href="/">abcde</a>fghij</p>')
     assert found[0].features["link_density"] == pytest.approx(0.5)

@@ -63,7 +63,7 @@ def _class_step(classes: str) -> str:
     names = classes.split()
     if len(names) > MAX_CLASSES:
         names = names[:MAX_CLASSES]
-    if len(classes) > MAX_NAME_CHARS and max(map(len, names)) > MAX_NAME_CHARS:
+    if len(classes) > MAX_NAME_CHARS and max(map(len, names), default=0) > MAX_NAME_CHARS:
         names = [n[:MAX_NAME_CHARS] for n in names]
     # One translate for all the classes: the spaces between them become dots.
     return "." + " ".join(names).translate(_CLASS_LIST)
