@@ -29,9 +29,9 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())[:MAX_FIELD_CHARS]
 
 
-def _meta_values(tree) -> dict[str, str]:
+def _meta_values(metas: list) -> dict[str, str]:
     values: dict[str, str] = {}
-    for node in tree.css("meta"):
+    for node in metas:
         attributes = node.attributes
         key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
         content = _clean(attributes.get("content"))
@@ -40,8 +40,8 @@ def _meta_values(tree) -> dict[str, str]:
     return values
 
 
-def _jsonld_objects(tree) -> Iterator[dict]:
-    for node in tree.css('script[type="application/ld+json"]'):
+def _jsonld_objects(scripts: list) -> Iterator[dict]:
+    for node in scripts:
         try:
             data = json.loads(node.text(deep=True, strip=False) or "null")
         except (ValueError, RecursionError):
@@ -69,9 +69,10 @@ def _jsonld_author(value, depth: int = 0) -> str:
     return _clean(value) if isinstance(value, str) else ""
 
 
-def jsonld_fields(tree) -> dict[str, str]:
+def jsonld_fields(scripts: list) -> dict[str, str]:
+    """Fields from the JSON-LD objects in these <script type="application/ld+json"> elements."""
     found: dict[str, str] = {}
-    for item in _jsonld_objects(tree):
+    for item in _jsonld_objects(scripts):
         if "articleBody" in item or "headline" in item or "datePublished" in item:
             for field, key in JSONLD_FIELDS.items():
                 value = item.get(key)
@@ -83,9 +84,24 @@ def jsonld_fields(tree) -> dict[str, str]:
     return found
 
 
+# The elements page_metadata reads outside <head>'s title, found in one pass over the tree.
+_METADATA_ELEMENTS = 'meta, script[type="application/ld+json"], time[datetime]'
+
+
 def page_metadata(tree) -> dict[str, str]:  # tree: LexborHTMLParser, before any pruning
-    meta = _meta_values(tree)
-    jsonld = jsonld_fields(tree)
+    metas: list = []
+    scripts: list = []
+    first_time = None
+    for node in tree.css(_METADATA_ELEMENTS):  # in document order
+        tag = node.tag
+        if tag == "meta":
+            metas.append(node)
+        elif tag == "script":
+            scripts.append(node)
+        elif first_time is None:
+            first_time = node
+    meta = _meta_values(metas)
+    jsonld = jsonld_fields(scripts)
     found: dict[str, str] = {}
     for field, names in META_FIELDS.items():
         value = next((meta[n] for n in names if n in meta), "") or jsonld.get(field, "")
@@ -94,8 +110,8 @@ def page_metadata(tree) -> dict[str, str]:  # tree: LexborHTMLParser, before any
     if "title" not in found and (title := tree.css_first("title")) is not None:
         if text := _clean(title.text()):
             found["title"] = text
-    if "date" not in found and (time := tree.css_first("time[datetime]")) is not None:
-        if value := _clean(time.attributes.get("datetime")):
+    if "date" not in found and first_time is not None:
+        if value := _clean(first_time.attributes.get("datetime")):
             found["date"] = value
     if re.match(r"\d{4}-\d{2}-\d{2}", found.get("date", "")):
         found["date"] = found["date"][:10]  # the day, as the text front end records it
