@@ -286,7 +286,7 @@ def test_public_api_runs_the_scorer_when_asked():
 @pytest.mark.parametrize("name", ["news_article", "blog_comments", "section_headings"])
 def test_remove_mode_records_every_removal_with_its_explanation(name: str):
     doc = run_stages(parsed(name), html_stages(), Options(learned_scorer="remove"))
-    baseline = run_stages(parsed(name), html_stages(), Options())
+    baseline = run_stages(parsed(name), html_stages(), Options(learned_scorer="off"))
     learned = [b for b in doc.blocks if b.removal and b.removal.stage == learned_stage.STAGE_NAME]
     for block in learned:
         assert block.removal.rule == learned_stage.REMOVE_RULE
@@ -326,11 +326,12 @@ def test_decide_mode_restores_heuristic_removals_but_never_rule_removals():
 @pytest.mark.parametrize("mode", ["remove", "decide"])
 def test_a_page_whose_every_block_scores_low_keeps_its_best_block(mode: str):
     # One block of 5,000 repeated words: main-content keeps it (its never-empty
-    # rule), the model scores it far below the threshold; the page must not come out empty.
+    # rule); with the threshold at 1 the model scores it below, as it scores every
+    # block below; the page must not come out empty.
     html = "<html><body><div>" + "word " * 5000 + "</div></body></html>"
     doc = parse_document(html, None, Options())
-    assert shipped_model().probabilities(shipped_model().features(doc))[0] < shipped_model().stage_threshold
-    result = clean.clean_html(html, learned_scorer=mode)
+    assert shipped_model().probabilities(shipped_model().features(doc))[0] < 1.0
+    result = clean.clean_html(html, learned_scorer=mode, learned_remove_below=1.0, learned_restore_above=1.0)
     assert result.text.startswith("word word")
     assert not [r for r in result.removed if r.stage == learned_stage.STAGE_NAME]
 

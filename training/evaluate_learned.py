@@ -57,7 +57,10 @@ def _timed_stage(timings: list[float]) -> Stage:
     return Stage(learned_stage.STAGE_NAME, run, kinds=("html",))
 
 
-def variants(thresholds: list[float], timings: list[float]) -> dict[str, tuple[tuple[Stage, ...], Options]]:
+def variants(
+    thresholds: list[float], timings: list[float], chosen: frozenset[str] = frozenset()
+) -> dict[str, tuple[tuple[Stage, ...], Options]]:
+    """The variants by name; only those in `chosen` (a name, or a mode for all its thresholds) if given."""
     from clean.pipeline import html_stages
 
     base = tuple(s for s in html_stages() if s.name != learned_stage.STAGE_NAME)
@@ -78,6 +81,8 @@ def variants(thresholds: list[float], timings: list[float]) -> dict[str, tuple[t
             Options(learned_scorer="decide", learned_remove_below=t, learned_restore_above=t),
         )
         found[f"replace@{t:g}"] = (replaced, Options(learned_scorer="remove", learned_remove_below=t))
+    if chosen:
+        found = {name: v for name, v in found.items() if name in chosen or name.split("@")[0] in chosen}
     return found
 
 
@@ -143,7 +148,7 @@ def evaluate_page(task: tuple) -> tuple[PageResult, list[float]]:
     from clean.pipeline import run_stages
     from clean.report.render import output_text
 
-    page, thresholds = task
+    page, thresholds, chosen = task
     if _MODELS is not None:
         _MODELS.choose(page.id, page.heldout)
     timings: list[float] = []
@@ -156,9 +161,10 @@ def evaluate_page(task: tuple) -> tuple[PageResult, list[float]]:
     except Exception as exc:
         from benchmarks.wcxb import failed_score
 
-        return PageResult(page, {n: failed_score(page, str(exc)) for n in variants(thresholds, [])}, {}), []
+        failed = {n: failed_score(page, str(exc)) for n in variants(thresholds, [], chosen)}
+        return PageResult(page, failed, {}), []
     baseline_seconds = 0.0
-    for name, (stages, options) in variants(thresholds, timings).items():
+    for name, (stages, options) in variants(thresholds, timings, chosen).items():
         _reset(doc)
         started = time.perf_counter()
         run_stages(doc, stages, options)
@@ -218,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         "scored by the model that did not see them (honest tune figures)",
     )
     parser.add_argument("--thresholds", default="", help="extra thresholds, comma-separated")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="run only these variants, comma-separated (a mode name also selects its threshold variants); "
+        "default all",
+    )
     parser.add_argument("--out", type=Path, help="write the summary as JSON here")
     parser.add_argument(
         "--set-stage-threshold",
@@ -228,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     thresholds = [float(t) for t in args.thresholds.split(",") if t.strip()]
     pages = load_pages(part=args.part, limit=args.limit)
-    tasks = [(page, thresholds) for page in pages]
+    chosen = frozenset(v.strip() for v in args.variants.split(",") if v.strip())
+    tasks = [(page, thresholds, chosen) for page in pages]
     started = time.perf_counter()
     if args.jobs > 1:
         with Pool(args.jobs, initializer=_init, initargs=(args.model, args.fold_models)) as pool:
@@ -253,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(ms):.0f} ms ({len(ms)} pages)"
         )
         base = [1000 * s for s in pipeline_seconds]
+    if stage_seconds and sum(base) > 0:  # the baseline variant ran
         print(
             f"baseline pipeline (parse + stages) per page: mean {fmean(base):.1f} ms, "
             f"median {median(base):.1f} ms; the stage adds {sum(ms) / sum(base):.1%} of its time"
