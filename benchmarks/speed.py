@@ -1,6 +1,7 @@
 """Speed benchmark: HTML -> text per page for clean, trafilatura and resiliparse.
 
-    python -m benchmarks.speed [--rounds 3] [--sample N | --limit N] [--no-memory]
+    python -m benchmarks.speed [--rounds 3] [--sample N | --every K | --limit N] [--no-memory]
+                               [--clock wall|cpu] [--stages]
 
 All pages are gunzipped and decoded before timing starts. Then, in ONE
 process, each round walks the pages and times every system on each page
@@ -8,6 +9,9 @@ with time.perf_counter, in an order that rotates with the page and the
 round, so that a noisy neighbour, cache warmth or a garbage collection hits
 every system alike. A page's time is its median over the rounds. Only
 ratios between systems of the same run are meaningful on a shared machine.
+`--clock cpu` times with time.process_time instead (this process's CPU time:
+what other processes on a loaded machine take does not count), and
+`--stages` then prints where clean's CPU time goes, stage by stage.
 
 Peak memory is measured apart from the timing: each system then runs over
 the same pages in a fresh subprocess that reads its peak RSS (VmHWM from
@@ -63,8 +67,11 @@ def warm_up(docs: Sequence[Doc], systems: Sequence[str]) -> None:
         EXTRACTORS[name](html, page)
 
 
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
 def time_rounds(
-    docs: Sequence[Doc], systems: Sequence[str], rounds: int
+    docs: Sequence[Doc], systems: Sequence[str], rounds: int, clock=time.perf_counter
 ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """Seconds per (round, page) for every system, and error counts."""
     times = {name: np.zeros((rounds, len(docs))) for name in systems}
@@ -74,12 +81,12 @@ def time_rounds(
         for i, (page, html, _) in enumerate(docs):
             shift = (i + round_index) % len(systems)
             for name in [*systems[shift:], *systems[:shift]]:
-                start = time.perf_counter()
+                start = clock()
                 try:
                     EXTRACTORS[name](html, page)
                 except Exception:  # a failure still took time; count it, keep going
                     errors[name] += 1
-                times[name][round_index, i] = time.perf_counter() - start
+                times[name][round_index, i] = clock() - start
             done = round_index * len(docs) + i + 1
             if done % 200 == 0:
                 elapsed = time.perf_counter() - started
@@ -131,6 +138,31 @@ def slowest_pages(docs: Sequence[Doc], per_page: dict[str, np.ndarray]) -> dict[
     return slowest
 
 
+def stage_costs(docs: Sequence[Doc], rounds: int) -> dict[str, float]:
+    """clean's CPU ms per page in each part of the HTML pipeline, as clean.clean_html runs them."""
+    from clean.frontends.html import parse_document
+    from clean.options import Options
+    from clean.pipeline import html_stages
+    from clean.result import Result
+
+    options = Options()
+    stages = [stage for stage in html_stages() if options.enabled(stage.name)]
+    spent = dict.fromkeys(["parse", *(stage.name for stage in stages), "result"], 0.0)
+    for _ in range(rounds):
+        for page, html, _size in docs:
+            start = time.process_time()
+            doc = parse_document(html, page.url, options)
+            spent["parse"] += time.process_time() - start
+            for stage in stages:
+                start = time.process_time()
+                stage.run(doc, options)
+                spent[stage.name] += time.process_time() - start
+            start = time.process_time()
+            Result.from_document(doc, options)
+            spent["result"] += time.process_time() - start
+    return {name: seconds * 1000 / (rounds * len(docs)) for name, seconds in spent.items()}
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -168,6 +200,8 @@ def measure_memory(name: str, args: argparse.Namespace) -> dict[str, float] | No
         command += ["--limit", str(args.limit)]
     if args.sample is not None:
         command += ["--sample", str(args.sample)]
+    if args.every is not None:
+        command += ["--every", str(args.every)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=wcxb.REPO_ROOT)
     if done.returncode != 0:
         print(f"memory probe for {name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
@@ -186,7 +220,8 @@ def format_report(report: dict[str, Any]) -> str:
     systems = list(report["systems"])
     width = max(map(len, systems)) + 1
     lines = [
-        f"{report['meta']['pages']} pages x {report['meta']['rounds']} round(s), one process",
+        f"{report['meta']['pages']} pages x {report['meta']['rounds']} round(s), one process, "
+        f"{report['meta']['clock']} clock",
         f"{'system':<{width}}{'pages/s':>9}{'x traf':>8}{'med ms':>8}{'p95 ms':>8}"
         f"{'max ms':>9}{'err':>5}{'peak MB':>9}{'+MB':>7}",
     ]
@@ -211,6 +246,9 @@ def format_report(report: dict[str, Any]) -> str:
     lines += ["", "slowest page per system:"]
     for name, row in report["slowest"].items():
         lines.append(f"{name:<{width}}{row['id']} {row['kb']:.0f} KB {row['ms']:.0f} ms  {row['url']}")
+    if report.get("clean_stages_cpu_ms"):
+        lines += ["", "clean, CPU ms per page by stage:"]
+        lines += [f"  {name:<16}{ms:>7.2f}" for name, ms in report["clean_stages_cpu_ms"].items()]
     return "\n".join(lines)
 
 
@@ -231,6 +269,7 @@ def build_report(
             "benchmark": "speed",
             "pages": len(docs),
             "rounds": args.rounds,
+            "clock": args.clock,
             "decoded_mb": sum(size for _, _, size in docs) / 2**20,
             "python": platform.python_version(),
             "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
@@ -259,7 +298,15 @@ def main(argv: list[str] | None = None) -> None:
         help="about N pages spread evenly over the split (every k-th by id). Prefer it to "
         "--limit: ids cluster by site, so the first N pages are not a fair sample",
     )
+    parser.add_argument("--every", type=int, help="every K-th page by id (7: the profiling sample)")
     parser.add_argument("--rounds", type=int, default=1, help="timed passes over the pages")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="wall",
+        help="wall: time.perf_counter (default); cpu: time.process_time, this process's CPU time only",
+    )
+    parser.add_argument("--stages", action="store_true", help="also time clean stage by stage (CPU)")
     parser.add_argument("--out", type=Path, default=wcxb.RESULTS_DIR / "speed.json")
     parser.add_argument(
         "--memory",
@@ -272,6 +319,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = wcxb.load_pages(args.data, limit=args.limit)
     if args.sample:
         pages = pages[:: max(1, len(pages) // args.sample)]
+    elif args.every:
+        pages = pages[:: args.every]
     if args.probe_memory:
         print(json.dumps(probe_memory(args.probe_memory, pages)))
         return
@@ -281,8 +330,10 @@ def main(argv: list[str] | None = None) -> None:
     docs = decode_pages(pages)
     print(f"speed: {len(docs)} pages decoded, systems {', '.join(systems)}", file=sys.stderr)
     warm_up(docs, systems)
-    times, errors = time_rounds(docs, systems, args.rounds)
+    times, errors = time_rounds(docs, systems, args.rounds, CLOCKS[args.clock])
     report = build_report(docs, systems, times, errors, args)
+    if args.stages and "clean" in systems:
+        report["clean_stages_cpu_ms"] = stage_costs(docs, args.rounds)
     del docs  # the memory probes run in subprocesses; free the corpus first
     if args.memory:
         report["memory"] = {name: measure_memory(name, args) for name in systems}
