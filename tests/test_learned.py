@@ -25,6 +25,7 @@ from clean.learned.features import (
     text_shape,
 )
 from clean.learned.model import shipped_model
+from clean.learned.page_signals import PAGE_TYPES, declared_types
 from clean.learned.stacking import STACK_NAMES, best_run, stack_columns
 from clean.model import Document
 from clean.options import Options
@@ -136,6 +137,30 @@ def test_repeated_text_and_list_items_are_counted():
     twice = [b.index for b in doc.blocks if b.text == "Same words here."]
     same_text = column("same text elsewhere on page (log)")
     assert all(math.expm1(matrix[i, same_text]) == pytest.approx(1) for i in twice)
+
+
+def test_page_signals_read_the_declared_type_and_the_comment_section():
+    doc = parsed("blog_comments")  # JSON-LD BlogPosting, comments under div#comments.comments-area
+    names = feature_names(Vocabulary(()))
+    matrix = page_matrix(doc, Vocabulary(()))
+    declared = {name: matrix[0, names.index(f"page declares type {name}")] for name in PAGE_TYPES}
+    assert declared == {name: float(name == "article") for name in PAGE_TYPES}
+    comment = block_with(doc, "rye is happier").index
+    article = max(doc.blocks, key=lambda b: len(b.text)).index
+    assert matrix[comment, column("inside comments")] == 1.0
+    assert matrix[article, column("inside comments")] == 0.0
+    headings = matrix[:, names.index("page h2/h3 headings (log)")]
+    assert np.all(headings == headings[0])  # one value per page, on every row
+    assert math.expm1(headings[0]) == pytest.approx(sum(b.tag in ("h2", "h3") for b in doc.blocks))
+    assert not declared_types(parsed("news_article").source)  # declares nothing
+
+
+def test_declared_types_come_from_json_ld_microdata_and_og_type():
+    assert declared_types('<script type="application/ld+json">{"@type": ["Product"]}</script>') == {"product"}
+    assert declared_types('<div itemscope itemtype="https://schema.org/QAPage">') == {"discussion"}
+    assert declared_types('<meta property="og:type" content="article">') == {"article"}
+    assert declared_types('<meta content="product" property="og:type">') == {"product"}
+    assert declared_types('<meta property="og:type" content="website"><p>"@type" is text</p>') == set()
 
 
 # ----------------------------------------------------------------- the shipped model

@@ -46,6 +46,16 @@ def _parse(page: Page) -> LabelledPage | None:
     return LabelledPage(page, doc, labels, sizes)
 
 
+def with_source(item: LabelledPage, compute):
+    """compute(item.doc) with the page's HTML back in doc.source (the cache drops it;
+    the page-level features read the markup's declarations from it)."""
+    item.doc.source = item.page.read_html()
+    try:
+        return compute(item.doc)
+    finally:
+        item.doc.source = ""
+
+
 def _source_key() -> str:
     digest = hashlib.blake2b(digest_size=8)
     sources = sorted((REPO / "clean" / "frontends" / "html").glob("*.py")) + [

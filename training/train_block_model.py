@@ -41,7 +41,7 @@ from clean.frontends.html.path import parse_step, steps
 from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, page_features, page_matrix
 from clean.learned.model import FORMAT, model_from_dict
 from clean.learned.stacking import STACK_NAMES, stack_columns
-from training.corpus import REPO, LabelledPage, labelled_pages
+from training.corpus import REPO, LabelledPage, labelled_pages, with_source
 from training.tree_export import baseline as tree_baseline
 from training.tree_export import tree_arrays
 
@@ -131,7 +131,11 @@ def dataset(pages: list[LabelledPage], vocabulary: Vocabulary, matrices_of=None)
         keep = np.array([s > 0 for s in item.sizes], dtype=bool)
         if not keep.any():
             continue
-        full = matrices_of(number, item) if matrices_of else page_matrix(item.doc, vocabulary)
+        full = (
+            matrices_of(number, item)
+            if matrices_of
+            else with_source(item, lambda doc: page_matrix(doc, vocabulary))
+        )
         matrices.append(full[keep])
         labels.append((np.array(item.labels) >= CONTENT)[keep])
         weights.append(np.array(page_weights(item.sizes))[keep])
@@ -270,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     heldout = labelled_pages("heldout", args.jobs, args.cache, args.limit)
     vocabulary = Vocabulary(choose_vocabulary(tune))
     print(f"vocabulary ({len(vocabulary.words)}): {' '.join(vocabulary.words)}", file=sys.stderr)
-    features = [page_features(item.doc, vocabulary) for item in tune]
+    features = [with_source(item, lambda doc: page_features(doc, vocabulary)) for item in tune]
     X, y, w, groups = dataset(tune, vocabulary, lambda number, item: features[number][0])
     print(f"tune: {len(tune)} pages, {len(y)} blocks, {X.shape[1]} features", file=sys.stderr)
     fold_of_page = np.array([fold_of(item.page.id, max(args.folds, 1)) for item in tune])
@@ -324,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(X, y, w, args)
     held_model = model_from_dict(export(model, vocabulary, threshold, {}, first=first_data))
     X_held, y_held, w_held, groups_held = dataset(
-        heldout, vocabulary, lambda number, item: held_model.features(item.doc)
+        heldout, vocabulary, lambda number, item: with_source(item, held_model.features)
     )
     info = {
         "trained_on": f"WCXB dev tune pages (id % 5 != 0): {len(tune)} pages, {len(y)} blocks",

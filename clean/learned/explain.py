@@ -26,7 +26,7 @@ def readable_value(name: str, value: float) -> tuple[str, str]:
     """(name, value) as a person reads them: counts instead of logs, yes/no for flags."""
     if name.endswith(LOG_SUFFIX):
         return name[: -len(LOG_SUFFIX)], f"{math.expm1(value):.0f}"
-    if name.startswith(("inside ", "kind ", "tag ", "class/id word", "has ")) or name in (
+    if name.startswith(("inside ", "kind ", "tag ", "class/id word", "has ", "page declares ")) or name in (
         "ends like a sentence",
         "after the first h1",
     ):

@@ -2,7 +2,7 @@
 
 One row per block, one column per named feature. The names are what the
 explanations print, so they read as plain words ("link density", "previous
-block: words (log)"). Four families:
+block: words (log)"). Five families:
 
 - the block itself: size, links, stopwords, text shape (punctuation, sentence
   endings, capitals, digits), its tag and kind;
@@ -12,7 +12,9 @@ block: words (log)"). Four families:
   parent, grandparent, ... hold, whether it lies in the page's prose region,
   its position;
 - repetition within the page: same text, same DOM shape (list items, cards);
-- its neighbours: the same measures for the blocks around it (a window).
+- its neighbours: the same measures for the blocks around it (a window);
+- the page it sits on (clean/learned/page_signals.py): the type the markup
+  declares, link share, headings, repeated card/row shapes, one value per page.
 
 Everything is computed from the blocks alone (no second look at the DOM), in
 one pass over the blocks plus a few numpy operations, so a page costs a few
@@ -28,6 +30,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.path import SEPARATOR, parse_step, without_index
+from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
 from clean.vocabulary import word_tokens
 
@@ -45,6 +48,7 @@ TAG_COLUMNS = tuple(dict.fromkeys(TAG_GROUPS.values())) + ("custom element",)
 # Ancestors that say what a region is, by tag, role or itemprop.
 ANCESTOR_FLAGS = (
     "article", "main", "nav", "header", "footer", "aside", "form", "table", "list", "articleBody",
+    "comments",
 )  # fmt: skip
 _ANCESTOR_BIT = {name: 1 << i for i, name in enumerate(ANCESTOR_FLAGS)}
 # Up to 62 class/id words fit one int64 bit mask.
@@ -103,7 +107,9 @@ class Vocabulary:
 
 
 def feature_names(vocabulary: Vocabulary) -> tuple[str, ...]:
-    return OWN_NAMES + tuple(f'class/id word "{w}" above' for w in vocabulary.words) + CONTEXT_NAMES
+    return (
+        OWN_NAMES + tuple(f'class/id word "{w}" above' for w in vocabulary.words) + CONTEXT_NAMES + PAGE_NAMES
+    )
 
 
 @lru_cache(maxsize=32768)
@@ -119,6 +125,8 @@ def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
         flags |= _ANCESTOR_BIT["articleBody"]
     if step.role == "navigation":
         flags |= _ANCESTOR_BIT["nav"]
+    if not comment_words().isdisjoint(step.words):
+        flags |= _ANCESTOR_BIT["comments"]
     words = 0
     for word in step.words:
         words |= vocabulary.bits.get(word, 0)
@@ -457,7 +465,16 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
     own = np.empty((n, len(OWN_NAMES)), dtype=np.float32)
     for i, name in enumerate(OWN_NAMES):
         own[:, i] = columns[name]
-    matrix = np.concatenate([own, vocab.astype(np.float32), _context(own)], axis=1)
+    page = page_columns(
+        doc.source,
+        words=words,
+        chars=chars,
+        link_chars=np.array([f.get("link_chars", 0.0) for f in features]),
+        tags=[b.tag or "" for b in blocks],
+        shape_keys=shape_keys,
+        shape_counts=shape_counts,
+    )
+    matrix = np.concatenate([own, vocab.astype(np.float32), _context(own), page], axis=1)
     return matrix, PageLayout(elements, words, shape_keys)
 
 

@@ -1,0 +1,116 @@
+"""Page-level signals for the block model: what kind of page a block sits on.
+
+The block features say what a block is and where it sits; these say what the
+page is, so the trees can treat a forum's replies, a product's specification
+rows or a listing's cards differently from an article's teasers. Each is one
+value per page, repeated on every row:
+
+- the page type the markup declares: schema.org types (JSON-LD "@type",
+  microdata itemtype) and og:type, grouped as in data/page_types.toml;
+- how the page is built: share of its text in links, h2/h3 headings, DOM
+  shapes repeated as cards or rows.
+
+(The URL's shape and the share of blocks in a comment section were tried too:
+they let the trees recognise sites, and cost an article's title on a page with
+many comments; see training/README.md.)
+
+The markup is read with a few literal-prefixed regexes over the source (a
+fraction of a millisecond on a large page); the rest comes from arrays the
+block features computed already.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PAGE_TYPES = ("article", "product", "discussion", "listing", "documentation", "service")
+# A DOM shape with this many blocks is a repeated card, row or item.
+REPEATED_SHAPE_MIN = 3
+# Only the first part of a huge source is scanned: declarations sit in the head or near the top.
+SCAN_CHARS = 400_000
+
+_JSONLD_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"([^"]{1,80})"')
+_ITEMTYPE = re.compile(r'itemtype\s*=\s*["\']?\s*https?://schema\.org/([A-Za-z]{1,60})')
+# Read in a window around each "og:type": the content attribute comes after or before it.
+_OG_AFTER = re.compile(r'og:type["\']?\s+content\s*=\s*["\']([^"\']{1,60})')
+_OG_BEFORE = re.compile(r'content\s*=\s*["\']([^"\']{1,60})["\']\s+(?:property|name)\s*=\s*["\']og:type')
+OG_WINDOW = 120
+
+PAGE_NAMES = (
+    *(f"page declares type {t}" for t in PAGE_TYPES),
+    "page link text share", "page h2/h3 headings (log)", "page repeated DOM shapes (log)",
+    "page words in repeated DOM shapes (share)",
+    "block's DOM shape words (share of page)",
+)  # fmt: skip
+
+
+@cache
+def _page_type_data() -> tuple[dict[str, str], frozenset[str]]:
+    """(declared type -> page type group, comment-section class/id words); read once."""
+    text = resources.files("clean.learned").joinpath("data", "page_types.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    groups = {value: group for group in PAGE_TYPES for value in data[group]}
+    return groups, frozenset(data["comment_words"])
+
+
+def comment_words() -> frozenset[str]:
+    return _page_type_data()[1]
+
+
+def declared_types(source: str) -> set[str]:
+    """The page type groups the markup declares (JSON-LD, microdata, og:type)."""
+    groups = _page_type_data()[0]
+    head = source[:SCAN_CHARS]
+    found: set[str] = set()
+    for match in _JSONLD_TYPE.finditer(head):
+        found.add(match.group(1).rpartition("/")[2].lower())
+    for match in _ITEMTYPE.finditer(head):
+        found.add(match.group(1).lower())
+    at = head.find("og:type")
+    if at >= 0:
+        match = _OG_AFTER.match(head, at) or _OG_BEFORE.search(head, max(at - OG_WINDOW, 0), at + 8)
+        if match:
+            value = match.group(1).strip().lower()
+            found.update((value, "og:" + value))
+    return {groups[t] for t in found if t in groups}
+
+
+def page_columns(
+    source: str,
+    *,
+    words: np.ndarray,
+    chars: np.ndarray,
+    link_chars: np.ndarray,
+    tags: list[str],
+    shape_keys: list[str],
+    shape_counts: dict[str, int],
+) -> np.ndarray:
+    """The PAGE_NAMES columns (rows in block order), float32."""
+    import numpy as np
+
+    n = len(words)
+    declared = declared_types(source)
+    page_words = max(float(words.sum()), 1.0)
+    repeated = np.array([shape_counts[k] >= REPEATED_SHAPE_MIN for k in shape_keys], dtype=bool)
+    shape_words: dict[str, float] = {}
+    for key, count in zip(shape_keys, words.tolist(), strict=True):
+        shape_words[key] = shape_words.get(key, 0.0) + count
+    constants = [
+        *(float(t in declared) for t in PAGE_TYPES),
+        float(link_chars.sum()) / max(float(chars.sum()), 1.0),
+        math.log1p(sum(1 for t in tags if t in ("h2", "h3"))),
+        math.log1p(sum(1 for k, c in shape_counts.items() if c >= REPEATED_SHAPE_MIN)),
+        float(words[repeated].sum()) / page_words,
+    ]
+    matrix = np.empty((n, len(PAGE_NAMES)), dtype=np.float32)
+    matrix[:, : len(constants)] = np.asarray(constants, dtype=np.float32)[None, :]
+    matrix[:, len(constants)] = [shape_words[k] / page_words for k in shape_keys]
+    return matrix
