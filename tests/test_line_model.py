@@ -13,13 +13,15 @@ import pytest
 import clean
 from clean.frontends.text import segment_text
 from clean.options import Options
-from clean.textmodel.decode import best_stretch, decode
+from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, page_matrix
 from clean.textmodel.trees import MODEL_FILE, model_from_dict, shipped_model
 
 WCXB = Path(__file__).resolve().parents[2] / "shared" / "data" / "wcxb" / "dev"
 # A few tune pages (ids not divisible by 5) of different types, read as text.
 PAGES = ("0001", "0002", "0003", "0004")
+# Tune pages where the model restores lines page-edges removed.
+RESTORING = ("0036", "0041")
 
 
 def test_shipped_model_is_small_and_matches_the_features():
@@ -27,7 +29,7 @@ def test_shipped_model_is_small_and_matches_the_features():
     assert len(data) < 2 * 1024 * 1024
     model = shipped_model()
     assert model.names == FEATURE_NAMES
-    assert set(model.decoding) == {"bias", "length_weight", "inside_min"}
+    assert set(model.decoding) == {"temperature", "shift"}
 
 
 def test_a_model_file_with_other_features_is_refused():
@@ -37,18 +39,34 @@ def test_a_model_file_with_other_features_is_refused():
         model_from_dict(data)
 
 
-def test_best_stretch_bridges_a_dip_but_not_a_long_run_of_chrome():
-    gain = np.array([-1.0, 3.0, -1.0, 4.0, -1.0, -1.0, -1.0, -1.0, 2.0])
-    assert best_stretch(gain) == (1, 3)
-    assert best_stretch(np.array([-1.0, -2.0])) is None
+DECODING = {"temperature": 1.0, "shift": 0.0}
 
 
-def test_decode_keeps_only_the_stretch_and_drops_sure_boilerplate_inside_it():
-    log_odds = np.array([-5.0, 4.0, -3.0, 4.0, -5.0])
-    decoding = {"bias": 0.0, "length_weight": 0.0, "inside_min": -2.0}
-    stretch, keep = decode(log_odds, np.ones(5), decoding)
-    assert stretch == (1, 3)
-    assert keep.tolist() == [False, True, False, True, False]
+def logit(probability: float) -> float:
+    return float(np.log(probability / (1.0 - probability)))
+
+
+def test_the_cut_depends_on_how_sure_the_model_is_of_the_page():
+    doubtful = logit(0.3)
+    # A page the model is sure of: a line at 0.3 would cost more precision than it brings.
+    sure = np.array([4.0] * 8 + [doubtful] + [-4.0] * 2)
+    cut = decode(sure, np.full(11, 20.0), np.ones(11, dtype=bool), DECODING)
+    assert cut.keep.tolist() == [True] * 8 + [False] * 3
+    assert cut.expected_f1 > 0.9
+    # A page it is unsure of: missing the article would cost more, so the same line stays.
+    unsure = np.array([logit(0.45)] * 3 + [doubtful] + [-4.0] * 10)
+    cut = decode(unsure, np.full(14, 20.0), np.ones(14, dtype=bool), DECODING)
+    assert cut.keep.tolist() == [True] * 4 + [False] * 10
+    assert cut.threshold == pytest.approx(0.3) and cut.expected_f1 < 0.6
+
+
+def test_decode_keeps_only_lines_open_to_the_model():
+    log_odds = np.array([3.0, 5.0, 2.0, -3.0])
+    open_to_model = np.array([True, False, True, True])
+    keep = decode(log_odds, np.full(4, 10.0), open_to_model, DECODING).keep
+    assert keep.tolist() == [True, False, True, False]
+    nothing_open = decode(log_odds, np.full(4, 10.0), np.zeros(4, dtype=bool), DECODING)
+    assert not nothing_open.keep.any()
 
 
 def test_features_are_one_row_per_line():
@@ -73,6 +91,7 @@ def test_stage_records_every_decision_with_its_weightiest_features(page_id):
     for removal in by_model:
         assert removal.rule in {"model-header", "model-footer", "model-boilerplate"}
         assert removal.reason.startswith("line model: ")
+        assert "content probability" in removal.reason and "the page's cut" in removal.reason
         assert any(name in removal.reason for name in FEATURE_NAMES)
 
 
@@ -95,12 +114,13 @@ def test_a_restored_line_keeps_the_undone_removal_and_a_note():
     from clean.pipeline import TEXT_STAGES, run_stages
 
     restored = 0
-    for page_id in PAGES:
+    for page_id in RESTORING:
         doc = run_stages(segment_text(page_text(page_id)), TEXT_STAGES, Options())
         for override in doc.overridden:
             assert override.stage == "line-model" and override.rule == "model-content"
             assert override.removal.stage == "page-edges"  # the named rules' removals stand
             assert doc.blocks[override.removal.block].kept
             assert doc.notes[override.removal.block] == override.reason
+            assert "the page's cut" in override.reason
             restored += 1
     assert restored

@@ -2,13 +2,13 @@
 
 It runs after the rule and heuristic stages and reads what they decided as
 features (clean/textmodel/features.py). The shipped tree model gives every
-line a content log-odds; decoding (clean/textmodel/decode.py) picks the
-article's stretch and the lines inside it the model is sure are boilerplate.
+line a content log-odds; decoding (clean/textmodel/decode.py) keeps the most
+probable lines up to the cut that maximises the page's expected F1.
 
-- A kept line outside the stretch goes as `model-header` / `model-footer`;
-  a kept line inside it that the model is sure about goes as `model-boilerplate`.
-- A line page-edges removed that falls inside the stretch and clears the
-  inside threshold is restored (`model-content`); the undone removal stays on
+- A kept line under the cut goes: `model-header` above the first line the
+  model keeps, `model-footer` below the last, `model-boilerplate` between them.
+- A line page-edges removed that clears the cut is restored
+  (`model-content`); the undone removal stays on
   record (Document.overridden), and the line gets a note saying why
   (Document.notes). Removals by the named rules (cues, crumbs, headline
   lists, menus, repeats) stand: the model never overrules them.
@@ -16,15 +16,13 @@ article's stretch and the lines inside it the model is sure are boilerplate.
   so it does with texts under `Options.line_model_min_lines` lines (the model
   learned from whole page dumps, and short texts are outside what it saw).
 
-Every reason names the line's log-odds and the features that weighed most.
+Every reason names the line's probability, the page's cut and the features that weighed most.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from clean.heuristics.line_score import line_text
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -32,6 +30,7 @@ from clean.stage import Stage
 if TYPE_CHECKING:
     import numpy as np
 
+    from clean.textmodel.decode import Cut
     from clean.textmodel.trees import LineModel
 
 STAGE_NAME = "line-model"
@@ -53,10 +52,10 @@ def _weightiest(model: LineModel, row: np.ndarray, credit: np.ndarray, direction
     return ", ".join(named) or "no single feature"
 
 
-def _reason(verdict: str, log_odds: float, weightiest: str) -> str:
-    probability = 1.0 / (1.0 + math.exp(-log_odds))
+def _reason(verdict: str, probability: float, log_odds: float, cut: Cut, weightiest: str) -> str:
     odds = f"content probability {probability:.2f} (log-odds {log_odds:+.1f})"
-    return f"line model: {verdict}; {odds}; {weightiest}"
+    page = f"the page's cut {cut.threshold:.2f} (expected F1 {cut.expected_f1:.2f})"
+    return f"line model: {verdict}; {odds}, {page}; {weightiest}"
 
 
 def _rejudgeable(block: Block) -> bool:
@@ -67,7 +66,7 @@ def run(doc: Document, options: Options) -> None:
     import numpy as np
 
     from clean.textmodel.decode import decode
-    from clean.textmodel.features import page_matrix
+    from clean.textmodel.features import line_shape, page_matrix
     from clean.textmodel.trees import shipped_model
 
     if len(doc.blocks) < options.line_model_min_lines:
@@ -75,11 +74,14 @@ def run(doc: Document, options: Options) -> None:
     model = shipped_model()
     matrix = page_matrix(doc, options)
     log_odds = model.log_odds(matrix)
-    words = np.array([line_text(b.text).words for b in doc.blocks], dtype=float)
-    stretch, keep = decode(log_odds, words, model.decoding)
+    # The tokens each line adds to the output when kept (as the benchmark counts them).
+    tokens = np.array(
+        [line_shape(b.kept_text() if b.kept else b.text).tokens for b in doc.blocks], dtype=float
+    )
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
-    keep &= open_to_model
-    if stretch is None or not keep.any():
+    cut = decode(log_odds, tokens, open_to_model, model.decoding)
+    keep = cut.keep
+    if not keep.any():
         return  # a page the model finds no article in keeps the rules' result
     changes = [
         b.index for b in doc.blocks if open_to_model[b.index] and keep[b.index] != b.kept and not b.trims
@@ -87,13 +89,15 @@ def run(doc: Document, options: Options) -> None:
     if not changes:
         return
     credit = model.contributions(matrix[changes])
+    kept_at = np.flatnonzero(keep)
+    stretch = (int(kept_at[0]), int(kept_at[-1]))
     span = _span(doc, stretch)
     for row, index in enumerate(changes):
-        block, value = doc.blocks[index], float(log_odds[index])
+        block, value, probability = doc.blocks[index], float(log_odds[index]), float(cut.probability[index])
         if keep[index]:
             if options.enabled("model-content"):
                 why = _weightiest(model, matrix[index], credit[row], +1)
-                reason = _reason(f"content inside the article ({span})", value, why)
+                reason = _reason(f"content of the article ({span})", probability, value, cut, why)
                 if doc.restore(block, STAGE_NAME, "model-content", reason):
                     doc.notes[index] = reason  # the report says why the line stayed
             continue
@@ -105,7 +109,7 @@ def run(doc: Document, options: Options) -> None:
         else:
             rule, verdict = "model-boilerplate", f"boilerplate inside the article ({span})"
         if options.enabled(rule):
-            doc.remove(block, STAGE_NAME, rule, _reason(verdict, value, why))
+            doc.remove(block, STAGE_NAME, rule, _reason(verdict, probability, value, cut, why))
 
 
 STAGE = Stage(
