@@ -92,6 +92,11 @@ class Options:
     # Probability thresholds; None uses the stage threshold shipped with the model.
     learned_remove_below: float | None = None
     learned_restore_above: float | None = None
+    # Restore removals by the rule stages (DOM rules, cues, crumbs, menus, page
+    # edges, consent) when the model scores the block at or above this: a much
+    # higher bar than for main-content, as a rule saw markup or words the model
+    # may miss. None leaves the rules' removals standing.
+    learned_overrule_above: float | None = None
 
     # Limits that keep a hostile document from taking the batch down (see
     # clean/limits.py and docs/limits.md). Each is per document; 0 switches it off.

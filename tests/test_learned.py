@@ -414,3 +414,23 @@ def test_the_cli_sets_the_mode_by_word():
         "learned_scorer": "decide",
         "learned_remove_below": 0.3,
     }
+
+
+def test_overrule_restores_a_dom_rule_removal_only_when_the_model_clears_the_higher_bar():
+    # blog_comments: the DOM rule "comments" removes the readers' comments; the
+    # model scores the longest one 0.45 and the others lower.
+    comment = "I tried the oven light trick"
+    standing = run_stages(parsed("blog_comments"), html_stages(), Options())
+    assert block_with(standing, comment).removal.stage == "dom-rules"  # off by default: the rule stands
+    doc = run_stages(parsed("blog_comments"), html_stages(), Options(learned_overrule_above=0.4))
+    restored = block_with(doc, comment)
+    assert restored.kept
+    undone = next(o for o in doc.overridden if o.removal.stage == "dom-rules")
+    assert undone.removal.rule == "comments" and undone.stage == learned_stage.STAGE_NAME
+    note = doc.notes[restored.index]
+    assert note.startswith("restored over dom-rules/comments")
+    assert "content probability 0.45 (at or above 0.40)" in note
+    # Removals the model scores under the bar, and repeats, stay.
+    assert not block_with(doc, "Does this work with a rye starter").kept
+    assert not block_with(doc, "Copyright 2023 Flour & Field").kept
+    assert all(o.removal.stage in {"dom-rules", "main-content", "headline-list"} for o in doc.overridden)

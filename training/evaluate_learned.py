@@ -58,7 +58,10 @@ def _timed_stage(timings: list[float]) -> Stage:
 
 
 def variants(
-    thresholds: list[float], timings: list[float], chosen: frozenset[str] = frozenset()
+    thresholds: list[float],
+    timings: list[float],
+    chosen: frozenset[str] = frozenset(),
+    overrule: tuple[float, ...] = (),
 ) -> dict[str, tuple[tuple[Stage, ...], Options]]:
     """The variants by name; only those in `chosen` (a name, or a mode for all its thresholds) if given."""
     from clean.pipeline import html_stages
@@ -81,6 +84,8 @@ def variants(
             Options(learned_scorer="decide", learned_remove_below=t, learned_restore_above=t),
         )
         found[f"replace@{t:g}"] = (replaced, Options(learned_scorer="remove", learned_remove_below=t))
+    for t in overrule:
+        found[f"overrule@{t:g}"] = (with_stage, Options(learned_scorer="decide", learned_overrule_above=t))
     if chosen:
         found = {name: v for name, v in found.items() if name in chosen or name.split("@")[0] in chosen}
     return found
@@ -148,7 +153,7 @@ def evaluate_page(task: tuple) -> tuple[PageResult, list[float]]:
     from clean.pipeline import run_stages
     from clean.report.render import output_text
 
-    page, thresholds, chosen = task
+    page, thresholds, chosen, overrule = task
     if _MODELS is not None:
         _MODELS.choose(page.id, page.heldout)
     timings: list[float] = []
@@ -161,10 +166,10 @@ def evaluate_page(task: tuple) -> tuple[PageResult, list[float]]:
     except Exception as exc:
         from benchmarks.wcxb import failed_score
 
-        failed = {n: failed_score(page, str(exc)) for n in variants(thresholds, [], chosen)}
+        failed = {n: failed_score(page, str(exc)) for n in variants(thresholds, [], chosen, overrule)}
         return PageResult(page, failed, {}), []
     baseline_seconds = 0.0
-    for name, (stages, options) in variants(thresholds, timings, chosen).items():
+    for name, (stages, options) in variants(thresholds, timings, chosen, overrule).items():
         _reset(doc)
         started = time.perf_counter()
         run_stages(doc, stages, options)
@@ -225,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--thresholds", default="", help="extra thresholds, comma-separated")
     parser.add_argument(
+        "--overrule",
+        default="",
+        help="decide variants that also undo rule-stage removals at these probabilities "
+        "(Options.learned_overrule_above), comma-separated; select them with --variants overrule",
+    )
+    parser.add_argument(
         "--variants",
         default="",
         help="run only these variants, comma-separated (a mode name also selects its threshold variants); "
@@ -241,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = [float(t) for t in args.thresholds.split(",") if t.strip()]
     pages = load_pages(part=args.part, limit=args.limit)
     chosen = frozenset(v.strip() for v in args.variants.split(",") if v.strip())
-    tasks = [(page, thresholds, chosen) for page in pages]
+    overrule = tuple(float(t) for t in args.overrule.split(",") if t.strip())
+    tasks = [(page, thresholds, chosen, overrule) for page in pages]
     started = time.perf_counter()
     if args.jobs > 1:
         with Pool(args.jobs, initializer=_init, initargs=(args.model, args.fold_models)) as pool:

@@ -34,6 +34,19 @@ MODES = ("off", "remove", "decide")
 # model scores both copies of a paragraph alike and cannot say which to keep.
 OVERRULABLE_STAGES = frozenset({"main-content", "headline-list"})
 KEEP_RULES = frozenset({"repeated-block"})
+# Rule stages "decide" may overrule only above Options.learned_overrule_above.
+# Repeats and site templates are left out for the reason above (the model sees
+# one page; they see copies).
+RULE_STAGES = frozenset({"dom-rules", "cues", "crumbs", "menus", "page-edges", "consent"})
+
+
+def _restore_bar(stage: str, restore_above: float, overrule_above: float | None) -> float | None:
+    """The probability at or above which a removal by `stage` is undone; None: never."""
+    if stage in OVERRULABLE_STAGES:
+        return restore_above
+    if stage in RULE_STAGES and overrule_above is not None:
+        return max(restore_above, overrule_above)
+    return None
 
 
 def _thresholds(options: Options, shipped: float) -> tuple[float, float]:
@@ -80,19 +93,21 @@ def run(doc: Document, options: Options) -> None:
         for b in doc.blocks
         if b.kept and probabilities[b.index] < remove_below and options.enabled(REMOVE_RULE)
     ]
-    to_restore = []
+    to_restore: list[int] = []
+    bars: dict[int, float] = {}
     if mode == "decide" and options.enabled(RESTORE_RULE):
-        to_restore = [
-            b.index
-            for b in doc.blocks
-            if b.removal is not None
-            and b.removal.stage in OVERRULABLE_STAGES
-            and b.removal.rule not in KEEP_RULES
-            and probabilities[b.index] >= restore_above
-        ]
+        for b in doc.blocks:
+            if b.removal is None or b.removal.rule in KEEP_RULES:
+                continue
+            bar = _restore_bar(b.removal.stage, restore_above, options.learned_overrule_above)
+            if bar is not None and probabilities[b.index] >= bar:
+                to_restore.append(b.index)
+                bars[b.index] = bar
     to_remove = _spare_one(doc, to_remove, to_restore, probabilities)
     reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below)
-    reasons.update(explain_rows(model, matrix, to_restore, probabilities, restore_above))
+    for bar in sorted(set(bars.values())):
+        rows = [i for i in to_restore if bars[i] == bar]
+        reasons.update(explain_rows(model, matrix, rows, probabilities, bar))
     for index in to_remove:
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
     for index in to_restore:
