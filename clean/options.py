@@ -87,16 +87,18 @@ class Options:
     # Learned block scorer (clean/learned/, HTML only), by default "decide": "off"; "remove", a second
     # opinion after the heuristics that removes kept blocks it scores as
     # boilerplate; "decide", which also restores blocks the heuristic stages
-    # removed when it scores them as content (DOM-rule and cue removals stand).
+    # removed when it scores them as content (rule removals only above learned_overrule_above).
     learned_scorer: str = "decide"
     # Probability thresholds; None uses the stage threshold shipped with the model.
     learned_remove_below: float | None = None
     learned_restore_above: float | None = None
-    # Restore removals by the rule stages (DOM rules, cues, crumbs, menus, page
-    # edges, consent) when the model scores the block at or above this: a much
+    # "decide" also restores removals by the rule stages (DOM rules, cues,
+    # crumbs, menus, page edges; never adverts, cookie banners, popups, consent
+    # dialogs or repeats) when the model scores the block at or above this: a
     # higher bar than for main-content, as a rule saw markup or words the model
-    # may miss. None leaves the rules' removals standing.
-    learned_overrule_above: float | None = None
+    # may miss. 0.7 was the best out of fold on WCXB tune (training/README.md);
+    # None leaves the rules' removals standing.
+    learned_overrule_above: float | None = 0.7
 
     # Limits that keep a hostile document from taking the batch down (see
     # clean/limits.py and docs/limits.md). Each is per document; 0 switches it off.

@@ -1,8 +1,6 @@
 """The learned scorer as a pipeline stage (HTML), gated by Options.learned_scorer.
 
-Rules stay the first stage: what the DOM rules, cues, crumbs and site
-templates removed stands whatever the model thinks. The model then judges
-the rest of the page:
+Rules stay the first stage; the model then judges the page after them:
 
 - "remove": a second opinion after the heuristics. Kept blocks it scores
   below the threshold are removed (rule "learned-boilerplate").
@@ -10,7 +8,10 @@ the rest of the page:
   above, it restores blocks that a heuristic stage (main content, headline
   lists) removed when it scores them at or above the restore threshold
   (Document.restore; the undone removal stays in Document.overridden, and the
-  restored block gets a note saying why).
+  restored block gets a note saying why). Removals by the rule stages (DOM
+  rules, cues, crumbs, menus, page edges) are undone the same way only at or
+  above the higher bar Options.learned_overrule_above (0.7); adverts, cookie
+  banners, popups, consent dialogs and repeats never.
 - "off": nothing.
 
 "decide" is the default (held-out WCXB F1 0.846 -> 0.857 with the single-pass
@@ -37,14 +38,20 @@ KEEP_RULES = frozenset({"repeated-block"})
 # Rule stages "decide" may overrule only above Options.learned_overrule_above.
 # Repeats and site templates are left out for the reason above (the model sees
 # one page; they see copies).
-RULE_STAGES = frozenset({"dom-rules", "cues", "crumbs", "menus", "page-edges", "consent"})
+RULE_STAGES = frozenset({"dom-rules", "cues", "crumbs", "menus", "page-edges"})
+# Never undone: overlays and adverts are not the page's text however they read
+# (an advert's copy reads like prose and the model scores it high), nor are
+# readers' comments beside an article (the DOM rule already keeps comments
+# that are the page); consent dialogs (stage "consent") are not in RULE_STAGES
+# for the same reason.
+HARD_RULES = frozenset({"advert", "cookie-banner", "popup", "comments"})
 
 
-def _restore_bar(stage: str, restore_above: float, overrule_above: float | None) -> float | None:
-    """The probability at or above which a removal by `stage` is undone; None: never."""
+def _restore_bar(stage: str, rule: str, restore_above: float, overrule_above: float | None) -> float | None:
+    """The probability at or above which a removal by `stage`/`rule` is undone; None: never."""
     if stage in OVERRULABLE_STAGES:
         return restore_above
-    if stage in RULE_STAGES and overrule_above is not None:
+    if stage in RULE_STAGES and rule not in HARD_RULES and overrule_above is not None:
         return max(restore_above, overrule_above)
     return None
 
@@ -99,7 +106,7 @@ def run(doc: Document, options: Options) -> None:
         for b in doc.blocks:
             if b.removal is None or b.removal.rule in KEEP_RULES:
                 continue
-            bar = _restore_bar(b.removal.stage, restore_above, options.learned_overrule_above)
+            bar = _restore_bar(b.removal.stage, b.removal.rule, restore_above, options.learned_overrule_above)
             if bar is not None and probabilities[b.index] >= bar:
                 to_restore.append(b.index)
                 bars[b.index] = bar
