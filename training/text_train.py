@@ -36,6 +36,7 @@ from training.tree_export import baseline, tree_arrays
 
 FOLDS = 5
 PAGE_EDGE_STAGE = "page-edges"
+MIN_LINES_CHOICES = (0, 10, 20, 30, 40, 60)
 
 
 def fit(pages: list[TextPage], args: argparse.Namespace):
@@ -128,7 +129,16 @@ def out_of_fold_decoding(tune: list[TextPage], args: argparse.Namespace) -> tupl
     decoding, tune_f1 = choose_decoding(tune, oof)
     base_tune = float(np.mean([baseline_f1(p) for p in tune]))
     print(f"tune (out-of-fold): rules {base_tune:.4f} -> model {tune_f1:.4f} with {decoding}")
+    print(f"tune (out-of-fold) by min lines: {min_lines_report(tune, oof, decoding)}")
     return decoding, tune_f1
+
+
+def min_lines_report(pages: list[TextPage], log_odds: list[np.ndarray], decoding: dict[str, float]) -> str:
+    """Macro F1 if pages under N lines keep the rules' result (Options.line_model_min_lines)."""
+    model = np.array([decoded_f1(p, lo, decoding) for p, lo in zip(pages, log_odds, strict=True)])
+    rules = np.array([baseline_f1(p) for p in pages])
+    lines = np.array([len(p.labels) for p in pages])
+    return ", ".join(f"{n}: {np.where(lines < n, rules, model).mean():.4f}" for n in MIN_LINES_CHOICES)
 
 
 def keep_shipped_decoding() -> tuple[dict[str, float], float, str]:
@@ -152,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--min-leaf", type=int, default=50)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--out", type=Path, help="write the model here instead of the package's data file")
     parser.add_argument("--keep-decoding", action="store_true", help="refit only; keep the shipped decoding")
     args = parser.parse_args(argv)
     with open(args.corpus, "rb") as f:
@@ -172,13 +183,15 @@ def main(argv: list[str] | None = None) -> None:
         "min samples per leaf": args.min_leaf, figure: round(tune_f1, 4),
     })  # fmt: skip
     shipped = model_from_dict(json.loads(json.dumps(exported)))
-    held = [decoded_f1(p, shipped.log_odds(p.matrix.astype(np.float64)), decoding) for p in heldout]
+    held_odds = [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout]
+    held = [decoded_f1(p, lo, decoding) for p, lo in zip(heldout, held_odds, strict=True)]
     check = heldout[0].matrix.astype(np.float64)
     gap = float(np.abs(shipped.log_odds(check) - model.decision_function(check)).max())
     print(f"held-out: rules {np.mean([baseline_f1(p) for p in heldout]):.4f} -> model {np.mean(held):.4f}")
+    print(f"held-out by min lines: {min_lines_report(heldout, held_odds, decoding)}")
     print(f"export check: largest log-odds gap to scikit-learn {gap:.2e}")
-    if args.write:
-        path = Path(__file__).resolve().parents[1] / "clean" / "textmodel" / "data" / MODEL_FILE
+    if args.write or args.out:
+        path = args.out or Path(__file__).resolve().parents[1] / "clean" / "textmodel" / "data" / MODEL_FILE
         path.write_text(json.dumps(exported, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
 
