@@ -11,7 +11,10 @@
    decoded pages on those out-of-fold log-odds, scored like benchmarks/wcxb.py.
 3. The final model is fitted on all tune pages; held-out pages are only
    scored, with the chosen decoding, to check.
-`--write` saves the model to clean/textmodel/data/line_model.json.
+`--write` saves the model to clean/textmodel/data/line_model.json; `--out PATH`
+saves it elsewhere (a trial to compare before shipping). Both figures are also
+printed by min-lines threshold: pages under N lines keep the rules' result, as
+the stage does under Options.line_model_min_lines.
 `--keep-decoding` skips steps 1-2 and keeps the shipped file's decoding (and
 its out-of-fold figure, marked as such): a quick refit, one ensemble instead
 of six, when the rule stages changed a little since the decoding was chosen.
