@@ -82,7 +82,9 @@ def test_element_sums_equal_a_sum_over_each_elements_blocks():
         "</section></div></div></div><p>Shallow paragraph.</p></body></html>"
     )
     for doc in (parsed("news_article"), parse_document(html, None, Options())):
-        elements = element_arrays(doc.blocks, np.zeros(len(doc.blocks)))
+        chars = np.array([b.features["chars"] for b in doc.blocks])
+        link_chars = np.array([b.features["link_chars"] for b in doc.blocks])
+        elements = element_arrays(doc.blocks, np.zeros(len(doc.blocks)), chars, link_chars)
         expected: dict[str, list[float]] = {}
         for block in doc.blocks:
             for prefix in prefixes(block.path):

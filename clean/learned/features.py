@@ -156,8 +156,10 @@ class Elements:
         return values
 
 
-def element_arrays(blocks: list[Block], prose: np.ndarray) -> Elements:
-    """Every element holding a block, and the prose, text and links inside each."""
+def element_arrays(
+    blocks: list[Block], prose: np.ndarray, chars: np.ndarray, link_chars: np.ndarray
+) -> Elements:
+    """Every element holding a block, and the prose, text and links inside each (per-block arrays)."""
     import numpy as np
 
     ids: dict[str, int] = {}
@@ -193,8 +195,6 @@ def element_arrays(blocks: list[Block], prose: np.ndarray) -> Elements:
     depth_array = np.asarray(depth, dtype=np.int64)
     count = len(paths)
     sums = np.zeros((count, 4))
-    chars = np.array([b.features.get("chars", 0.0) for b in blocks])
-    link_chars = np.array([b.features.get("link_chars", 0.0) for b in blocks])
     for column, values in enumerate((prose, chars, link_chars, np.ones(len(blocks)))):
         sums[:, column] = np.bincount(block_element, weights=values, minlength=count)
     order = np.argsort(depth_array, kind="stable")
@@ -359,6 +359,7 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
     paths = [b.path or "" for b in blocks]
     words = np.array([f.get("words", 0.0) for f in features], dtype=np.float64)
     chars = np.array([f.get("chars", 0.0) for f in features], dtype=np.float64)
+    link_chars = np.array([f.get("link_chars", 0.0) for f in features], dtype=np.float64)
     link_density = np.array([f.get("link_density", 0.0) for f in features])
     shape = text_shape(texts)
     text_chars = np.maximum(shape["chars"], 1.0)
@@ -416,7 +417,7 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
     prose = np.where((words >= PROSE_MIN_WORDS) & (link_density <= PROSE_MAX_LINK_DENSITY), chars, 0.0)
     prose = prose * (1.0 - link_density)
     total_prose = float(prose.sum())
-    elements = element_arrays(blocks, prose)
+    elements = element_arrays(blocks, prose, chars, link_chars)
     for share in REGION_SHARES:
         columns[f"inside the {share:.0%} prose region"] = _region_blocks(elements, total_prose, share)
     columns["blocks from the 50% prose region (share of page)"] = distance_to(
@@ -469,7 +470,7 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
         doc.source,
         words=words,
         chars=chars,
-        link_chars=np.array([f.get("link_chars", 0.0) for f in features]),
+        link_chars=link_chars,
         tags=[b.tag or "" for b in blocks],
         shape_keys=shape_keys,
         shape_counts=shape_counts,

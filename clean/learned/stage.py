@@ -100,16 +100,15 @@ def run(doc: Document, options: Options) -> None:
         for b in doc.blocks
         if b.kept and probabilities[b.index] < remove_below and options.enabled(REMOVE_RULE)
     ]
-    to_restore: list[int] = []
-    bars: dict[int, float] = {}
+    bars: dict[int, float] = {}  # block index -> the bar it cleared, in block order
     if mode == "decide" and options.enabled(RESTORE_RULE):
         for b in doc.blocks:
             if b.removal is None or b.removal.rule in KEEP_RULES:
                 continue
             bar = _restore_bar(b.removal.stage, b.removal.rule, restore_above, options.learned_overrule_above)
             if bar is not None and probabilities[b.index] >= bar:
-                to_restore.append(b.index)
                 bars[b.index] = bar
+    to_restore = list(bars)
     to_remove = _spare_one(doc, to_remove, to_restore, probabilities)
     reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below)
     for bar in sorted(set(bars.values())):

@@ -116,5 +116,5 @@ STAGE = Stage(
     STAGE_NAME,
     run,
     kinds=("text",),
-    summary="learned line model: the article's stretch and sure boilerplate (text)",
+    summary="learned line model: keeps the lines up to the page's expected-F1 cut (text)",
 )
