@@ -15,6 +15,7 @@ added (and on WCXB's multi-page hosts last scored as well as or better than firs
 from __future__ import annotations
 
 from clean import limits
+from clean.collector import fewer_collections
 from clean.errors import InputError
 from clean.frontends.text import segment_text
 from clean.heuristics import headline_list, menus, page_edges, repeats, site_template
@@ -70,7 +71,8 @@ def clean_text(text: str, options: Options, url: str | None = None) -> Result:
 def clean_html(html: str | bytes, url: str | None, options: Options) -> Result:
     from clean.frontends.html import parse_document
 
-    with limits.time_budget(options.max_seconds) as deadline:
+    # A page's many small objects die with the call: collecting while it runs finds nothing.
+    with fewer_collections(), limits.time_budget(options.max_seconds) as deadline:
         doc = parse_document(html, url, options)
         deadline.check("parse")
         return Result.from_document(run_stages(doc, html_stages(), options, deadline), options)
