@@ -16,6 +16,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 WORD = re.compile(r"\w+")
+# In ASCII text \w is [A-Za-z0-9_], so in lowered ASCII text this finds WORD's
+# tokens; a plain character class matches twice as fast as \w's Unicode lookups.
+ASCII_WORD = re.compile(r"[a-z0-9_]+")
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji).
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
@@ -72,7 +75,8 @@ def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[s
 @short_text_cache(maxsize=2048)
 def word_tokens(text: str) -> tuple[str, ...]:
     """As `tokens`, as a tuple."""
-    return tuple(WORD.findall(text.lower()))
+    lowered = text.lower()
+    return tuple((ASCII_WORD if lowered.isascii() else WORD).findall(lowered))
 
 
 def tokens(text: str) -> list[str]:

@@ -46,8 +46,9 @@ class PageView:
     @classmethod
     def of(cls, doc: Document) -> PageView:
         kept = [b for b in doc.blocks if b.kept and b.path]
-        elements = element_stats(kept, prose_weight)
-        total = sum(prose_weight(b) for b in kept)
+        prose = [prose_weight(b) for b in kept]
+        elements = element_stats(kept, prose)
+        total = sum(prose)
         return cls(kept, elements, total, find_region(elements, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:

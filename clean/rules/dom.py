@@ -102,8 +102,9 @@ class PageShape:
     """What each element holds, and the page's total prose."""
 
     def __init__(self, doc: Document) -> None:
-        self.elements = element_stats(doc.blocks, _prose_weight)
-        self.total_prose = sum(_prose_weight(b) for b in doc.blocks)
+        prose = [_prose_weight(b) for b in doc.blocks]
+        self.elements = element_stats(doc.blocks, prose)
+        self.total_prose = sum(prose)
 
     def is_wrapper(self, element: ElementStats) -> bool:
         return self.total_prose > 0 and element.prose >= WRAPPER_PROSE_SHARE * self.total_prose

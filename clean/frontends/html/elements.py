@@ -9,7 +9,7 @@ of the page's prose?".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 
 from clean.frontends.html.path import SEPARATOR
 from clean.model import Block
@@ -41,8 +41,9 @@ class ElementStats:
         self.holds_h1 = self.holds_h1 or other.holds_h1
 
 
-def element_stats(blocks: Iterable[Block], prose_weight: Callable[[Block], float]) -> dict[str, ElementStats]:
-    """Totals for every element that holds at least one of `blocks` (given in document order).
+def element_stats(blocks: Sequence[Block], prose: Sequence[float]) -> dict[str, ElementStats]:
+    """Totals for every element that holds at least one of `blocks` (given in document order);
+    `prose[i]` is the prose weight of `blocks[i]` (callers weigh prose differently).
 
     In document order the blocks of one element come one after another, so a
     stack of the open elements is enough: when a block leaves an element, the
@@ -51,7 +52,7 @@ def element_stats(blocks: Iterable[Block], prose_weight: Callable[[Block], float
     elements: dict[str, ElementStats] = {}
     stack: list[ElementStats] = []
     element: ElementStats | None = None  # the innermost open element, stack[-1]
-    for block in blocks:
+    for block, weight in zip(blocks, prose, strict=True):
         path = block.path
         if not path:
             continue
@@ -78,7 +79,7 @@ def element_stats(blocks: Iterable[Block], prose_weight: Callable[[Block], float
         element.words += features.get("words", 0.0)
         element.chars += features.get("chars", 0.0)
         element.link_chars += features.get("link_chars", 0.0)
-        element.prose += prose_weight(block)
+        element.prose += weight
         element.blocks += 1
         if block.tag == "h1":
             element.holds_h1 = True
