@@ -2,8 +2,9 @@
 
     python -m training.text_corpus --jobs 2 --out /tmp/text-corpus.pkl
 
-Per page: the feature matrix of clean/textmodel/features.py (after the text
-stages that run before the line model), each line's label (share of its
+Per page: the shape features of clean/textmodel/features.py (after the text
+stages that run before the line model; the lexical columns are added in
+training, from out-of-fold lexicons), each line's text, each line's label (share of its
 tokens the gold holds, training/labels.py), each line's kept tokens (to
 score decodings exactly as the benchmark does), and the rule stage that
 removed it, if any. Inputs are the text benchmark's own inputs
@@ -19,6 +20,7 @@ import pickle
 from collections import Counter
 from dataclasses import dataclass
 from multiprocessing import Pool
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from benchmarks import textmode, wcxb
 from clean.frontends.text import segment_text
 from clean.options import Options
 from clean.pipeline import TEXT_STAGES, run_stages
-from clean.textmodel.features import page_matrix
+from clean.textmodel.features import shape_matrix
 from clean.textmodel.stage import STAGE_NAME
 from training.labels import block_labels, tokens
 
@@ -41,6 +43,8 @@ class TextPage:
     labels: np.ndarray
     kept_tokens: list[list[str]]  # per line, the tokens a kept line contributes
     rule_stage: list[str | None]  # the stage that removed the line before the model, if any
+    texts: list[str]  # each line's text, for the lexical model (training/text_lexicon.py)
+    domain: str  # URL netloc without "www." (the page id when there is no URL): folds group by it
 
 
 def stages_before_model() -> tuple:
@@ -59,11 +63,18 @@ def build(item: tuple[wcxb.Page, str]) -> TextPage:
         page_type=page.page_type,
         heldout=page.heldout,
         gold=Counter(tokens(page.gold)),
-        matrix=page_matrix(doc, options).astype(np.float32),
+        matrix=shape_matrix(doc, options).astype(np.float32),  # the lexical columns come in training
         labels=np.asarray(labels, dtype=np.float32),
         kept_tokens=[tokens(b.kept_text()) if b.removal is None else tokens(b.text) for b in doc.blocks],
         rule_stage=[None if b.removal is None else b.removal.stage for b in doc.blocks],
+        texts=[b.text for b in doc.blocks],
+        domain=page_domain(page),
     )
+
+
+def page_domain(page: wcxb.Page) -> str:
+    netloc = urlsplit(page.url).netloc.lower() if page.url else ""
+    return netloc.removeprefix("www.") or page.id
 
 
 def inputs(pages: list[wcxb.Page]) -> list[tuple[wcxb.Page, str]]:

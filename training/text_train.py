@@ -3,14 +3,21 @@
     python -m training.text_corpus --jobs 2 --out /tmp/text-corpus.pkl
     OMP_NUM_THREADS=2 python -m training.text_train --corpus /tmp/text-corpus.pkl [--write]
 
-1. Out-of-fold log-odds for every tune page (5 folds by page): a
+1. Out-of-fold log-odds for every tune page (5 folds, grouped by site): a
    HistGradientBoosting ensemble of shallow trees, each page weighing the
    same (a line weighs by its tokens within its page, as the benchmark counts).
+   The lexical columns (training/text_lexicon.py) are out of fold too: the
+   trees of fold k train on scores from lexicons fitted without the page's
+   own fold and without fold k, and score fold k with a lexicon fitted
+   without it.
 2. The decoding (clean/textmodel/decode.py: temperature and shift of the
    probabilities the expected-F1 cut reads) is chosen by macro F1 of the
    decoded pages on those out-of-fold log-odds, scored like benchmarks/wcxb.py.
-3. The final model is fitted on all tune pages; held-out pages are only
-   scored, with the chosen decoding, to check.
+3. The final trees are fitted on all tune pages with out-of-fold lexical
+   scores, the shipped lexicon on all tune pages; held-out pages are only
+   scored, with the chosen decoding, to check. `--no-lexical` ships an empty
+   lexicon (the lexical columns are then constant and unused: the model as it
+   was before them, for comparison).
 `--write` saves the model to clean/textmodel/data/line_model.json; `--out PATH`
 saves it elsewhere (a trial to compare before shipping). Both figures are also
 printed by min-lines threshold: pages under N lines keep the rules' result, as
@@ -23,6 +30,7 @@ of six, when the rule stages changed a little since the decoding was chosen.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import pickle
@@ -32,9 +40,18 @@ from pathlib import Path
 import numpy as np
 
 from clean.textmodel.decode import decode
-from clean.textmodel.features import FEATURE_NAMES
+from clean.textmodel.features import FEATURE_NAMES, lexical_columns
+from clean.textmodel.lexicon import EMPTY, Lexicon, lexicon_to_dict
 from clean.textmodel.trees import FORMAT, MODEL_FILE, model_from_dict
 from training.text_corpus import TextPage
+from training.text_lexicon import (
+    LexiconSettings,
+    WordMatrices,
+    domain_folds,
+    fit_lexicon,
+    out_of_fold_scores,
+    page_scores,
+)
 from training.tree_export import baseline, tree_arrays
 
 FOLDS = 5
@@ -107,7 +124,7 @@ def choose_decoding(pages: list[TextPage], log_odds: list[np.ndarray]) -> tuple[
     return best[1], best[0]
 
 
-def export(model, decoding: dict[str, float], info: dict) -> dict:
+def export(model, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:
     arrays = tree_arrays(model, value_digits=6)
     return {
         "format": FORMAT,
@@ -115,19 +132,53 @@ def export(model, decoding: dict[str, float], info: dict) -> dict:
         "baseline": baseline(model),
         "trees": arrays,
         "decoding": decoding,
+        "lexicon": lexicon_to_dict(lexicon),
         "info": info,
     }
 
 
-def out_of_fold_decoding(tune: list[TextPage], args: argparse.Namespace) -> tuple[dict[str, float], float]:
+class Lexical:
+    """The lexical scores the trees see, all out of fold, and the lexicons behind them."""
+
+    def __init__(self, tune: list[TextPage], args: argparse.Namespace) -> None:
+        self.tune, self.on = tune, not args.no_lexical
+        self.settings = LexiconSettings(
+            args.min_domains, args.max_words, args.lexicon_c, args.pages_weigh, args.bigrams
+        )
+        self.folds = domain_folds(tune, FOLDS)
+        self.matrices = WordMatrices.of(tune, args.bigrams) if self.on else None
+        self.everyone = np.ones(len(tune), dtype=bool)
+
+    def fit(self, chosen: np.ndarray) -> Lexicon:
+        return fit_lexicon(self.tune, self.matrices, chosen, self.settings) if self.on else EMPTY
+
+    def out_of_fold(self, within: np.ndarray) -> list[np.ndarray | None]:
+        """Scores of the pages in `within`, each from a lexicon fitted on the other folds in it."""
+        if not self.on:
+            return [page_scores(EMPTY, p) if w else None for p, w in zip(self.tune, within, strict=True)]
+        return out_of_fold_scores(self.tune, self.matrices, self.folds, within, self.settings)
+
+
+def with_scores(page: TextPage, scores: np.ndarray) -> TextPage:
+    """The page with the lexical columns after its shape columns (as features.page_matrix)."""
+    matrix = np.hstack([page.matrix, lexical_columns(scores).astype(np.float32)])
+    return dataclasses.replace(page, matrix=matrix)
+
+
+def out_of_fold_decoding(
+    tune: list[TextPage], lexical: Lexical, args: argparse.Namespace
+) -> tuple[dict[str, float], float]:
     """Steps 1-2: out-of-fold log-odds of every tune page, and the decoding chosen on them."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(tune)
+    folds = lexical.folds
     for fold in range(FOLDS):
-        train = [p for i, p in enumerate(tune) if i % FOLDS != fold]
-        model = fit(train, args)
-        for i, page in enumerate(tune):
-            if i % FOLDS == fold:
-                oof[i] = model.decision_function(page.matrix) if len(page.labels) else np.zeros(0)
+        training = folds != fold
+        inner = lexical.out_of_fold(training)
+        model = fit([with_scores(tune[i], inner[i]) for i in np.flatnonzero(training)], args)
+        held_back = lexical.fit(training)
+        for i in np.flatnonzero(~training):
+            page = with_scores(tune[i], page_scores(held_back, tune[i]))
+            oof[i] = model.decision_function(page.matrix) if len(page.labels) else np.zeros(0)
         print(f"fold {fold + 1}/{FOLDS} fitted", flush=True)
     decoding, tune_f1 = choose_decoding(tune, oof)
     base_tune = float(np.mean([baseline_f1(p) for p in tune]))
@@ -167,25 +218,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--out", type=Path, help="write the model here instead of the package's data file")
     parser.add_argument("--keep-decoding", action="store_true", help="refit only; keep the shipped decoding")
+    parser.add_argument("--no-lexical", action="store_true", help="an empty lexicon (the model before it)")
+    parser.add_argument("--min-domains", type=int, default=3, help="a lexicon word occurs on this many sites")
+    parser.add_argument("--max-words", type=int, default=20000)
+    parser.add_argument("--lexicon-c", type=float, default=0.03, help="inverse L2 strength of the lexicon")
+    parser.add_argument("--pages-weigh", action="store_true", help="weigh pages alike, not lines")
+    parser.add_argument("--bigrams", action="store_true", help="lexicon: word pairs too")
     args = parser.parse_args(argv)
     with open(args.corpus, "rb") as f:
         corpus: list[TextPage] = pickle.load(f)
     tune = [p for p in corpus if not p.heldout]
     heldout = [p for p in corpus if p.heldout]
 
+    lexical = Lexical(tune, args)
     if args.keep_decoding:
         decoding, tune_f1, figure = keep_shipped_decoding()
     else:
-        decoding, tune_f1 = out_of_fold_decoding(tune, args)
+        decoding, tune_f1 = out_of_fold_decoding(tune, lexical, args)
         figure = "tune out-of-fold F1"
 
-    model = fit(tune, args)
-    exported = export(model, decoding, {
+    oof_scores = lexical.out_of_fold(lexical.everyone)
+    model = fit([with_scores(p, s) for p, s in zip(tune, oof_scores, strict=True)], args)
+    lexicon = lexical.fit(lexical.everyone)
+    exported = export(model, decoding, lexicon, {
         "trained on": f"{len(tune)} WCXB dev tune pages (ids not divisible by 5)",
         "trees": args.trees, "depth": args.depth, "learning rate": args.learning_rate,
         "min samples per leaf": args.min_leaf, figure: round(tune_f1, 4),
+        "lexicon": "none" if args.no_lexical else (
+            f"{len(lexicon.weights)} {'words and word pairs' if args.bigrams else 'words'} on >= "
+            f"{args.min_domains} sites (at most {args.max_words}), logistic regression C={args.lexicon_c}, "
+            f"each {'page' if args.pages_weigh else 'line'} weighing the same"
+        ),
     })  # fmt: skip
     shipped = model_from_dict(json.loads(json.dumps(exported)))
+    heldout = [with_scores(p, page_scores(shipped.lexicon, p)) for p in heldout]
     held_odds = [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout]
     held = [decoded_f1(p, lo, decoding) for p, lo in zip(heldout, held_odds, strict=True)]
     check = heldout[0].matrix.astype(np.float64)

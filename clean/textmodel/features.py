@@ -10,7 +10,9 @@ A line is described three ways:
   how much it shares the vocabulary of the page's prose;
 - where it stands: relative position, share of the page's words before it,
   distance to the stretch page-edges kept, prose in its neighbourhood, and
-  the shape of the three lines on either side.
+  the shape of the three lines on either side;
+- what its words say: the learned lexicon's content log-odds of the line
+  (clean/textmodel/lexicon.py), of its neighbours and of the page.
 
 Names are part of the model file: the model refuses to load when they differ.
 """
@@ -34,6 +36,7 @@ from clean.heuristics.line_score import (
 )
 from clean.model import Block, Document
 from clean.options import Options
+from clean.textmodel.lexicon import Lexicon
 from clean.vocabulary import short_text_cache, tokens
 
 if TYPE_CHECKING:
@@ -72,12 +75,21 @@ CONTEXT = (
 )  # fmt: skip
 
 
+# The lexicon's log-odds of a line; the line itself is the first column (the
+# stage names its words when that column weighs among the most).
+LEXICAL = (
+    "words' content log-odds", "words' log-odds of lines +-1 (mean)", "words' log-odds of lines +-3 (mean)",
+    "words' log-odds, page mean", "words' log-odds against the page mean",
+)  # fmt: skip
+
+
 def _neighbour_names() -> tuple[str, ...]:
     offsets = [o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o]
     return tuple(f"line {o:+d}: {name}" for o in offsets for name in SHAPE)
 
 
-FEATURE_NAMES: tuple[str, ...] = (*OWN, *PLACE, *CONTEXT, *_neighbour_names())
+SHAPE_NAMES: tuple[str, ...] = (*OWN, *PLACE, *CONTEXT, *_neighbour_names())
+FEATURE_NAMES: tuple[str, ...] = (*SHAPE_NAMES, *LEXICAL)
 
 
 def _removal_kind(block: Block) -> str | None:
@@ -103,6 +115,7 @@ class LineShape:
 
     own: tuple[float, ...]  # the first columns of OWN, up to "separators"
     tokens: int  # word tokens, as the WCXB scoring counts them
+    words: frozenset[str]  # the distinct tokens, which the lexicon reads (as lexicon.line_words)
 
 
 @short_text_cache(maxsize=LINE_CACHE_SIZE)
@@ -122,7 +135,8 @@ def line_shape(text: str) -> LineShape:
         len(DIGIT.findall(text)) / max(len(text), 1),
         float(len(SEPARATORS.findall(text))),
     )
-    return LineShape(own, len(tokens(text)))
+    line_tokens = tokens(text)
+    return LineShape(own, len(line_tokens), frozenset(line_tokens))
 
 
 def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
@@ -145,14 +159,42 @@ def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset
     ]
 
 
-def page_matrix(doc: Document, options: Options) -> np.ndarray:
-    """One row per block, columns as FEATURE_NAMES."""
+def page_matrix(doc: Document, options: Options, lexicon: Lexicon | None = None) -> np.ndarray:
+    """One row per block, columns as FEATURE_NAMES (the shipped model's lexicon unless given)."""
+    import numpy as np
+
+    if lexicon is None:
+        from clean.textmodel.trees import shipped_model
+
+        lexicon = shipped_model().lexicon
+    if lexicon.bigrams:
+        scores = np.array([lexicon.line_log_odds(b.text) for b in doc.blocks], dtype=float)
+    else:  # line_shape is cached: shape_matrix reads the same shapes, so the words are split once
+        scores = np.array([lexicon.words_log_odds(line_shape(b.text).words) for b in doc.blocks], dtype=float)
+    return np.hstack([shape_matrix(doc, options), lexical_columns(scores)])
+
+
+def lexical_columns(scores: np.ndarray) -> np.ndarray:
+    """The LEXICAL columns from each line's lexical log-odds (training feeds out-of-fold ones)."""
+    import numpy as np
+
+    if not len(scores):
+        return np.zeros((0, len(LEXICAL)))
+    page_mean = float(scores.mean())
+    return np.column_stack([
+        scores, _window_mean(scores, 1), _window_mean(scores, 3), np.full(len(scores), page_mean),
+        scores - page_mean,
+    ])  # fmt: skip
+
+
+def shape_matrix(doc: Document, options: Options) -> np.ndarray:
+    """One row per block, columns as SHAPE_NAMES: everything but the words."""
     import numpy as np
 
     blocks = doc.blocks
     n = len(blocks)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(SHAPE_NAMES)))
     scores = [s.value for s in score_lines(doc, options)]
     keys = [line_key(b.text) for b in blocks]
     counts = Counter(keys)

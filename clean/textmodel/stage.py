@@ -16,7 +16,9 @@ probable lines up to the cut that maximises the page's expected F1.
   so it does with texts under `Options.line_model_min_lines` lines (the model
   learned from whole page dumps, and short texts are outside what it saw).
 
-Every reason names the line's probability, the page's cut and the features that weighed most.
+Every reason names the line's probability, the page's cut and the features that weighed most;
+when the line's own lexical score is one of them, the words that weighed most
+in it too (e.g. `[words "shipping" -1.3, "returns" -0.9]`).
 """
 
 from __future__ import annotations
@@ -46,10 +48,23 @@ def _span(doc: Document, stretch: tuple[int, int]) -> str:
     return f"lines {start[0]}-{end[1]}"
 
 
-def _weightiest(model: LineModel, row: np.ndarray, credit: np.ndarray, direction: int) -> str:
+def _weightiest(model: LineModel, text: str, row: np.ndarray, credit: np.ndarray, direction: int) -> str:
     order = sorted(range(len(credit)), key=lambda i: direction * credit[i], reverse=True)[:TOP_FEATURES]
-    named = [f"{model.names[i]} {row[i]:.2f} ({credit[i]:+.1f})" for i in order if direction * credit[i] > 0]
+    named = [_named(model, text, i, row[i], credit[i]) for i in order if direction * credit[i] > 0]
     return ", ".join(named) or "no single feature"
+
+
+def _named(model: LineModel, text: str, column: int, value: float, credit: float) -> str:
+    """A feature, its value and its credit; the line's own lexical score also names its weightiest words."""
+    from clean.textmodel.features import LEXICAL
+
+    named = f"{model.names[column]} {value:.2f} ({credit:+.1f})"
+    if model.names[column] != LEXICAL[0]:
+        return named
+    words = model.lexicon.weightiest_words(text, 1 if credit > 0 else -1)
+    if not words:
+        return named
+    return f"{named} [words " + ", ".join(f'"{w}" {weight:+.1f}' for w, weight in words) + "]"
 
 
 def _reason(verdict: str, probability: float, log_odds: float, cut: Cut, weightiest: str) -> str:
@@ -72,7 +87,7 @@ def run(doc: Document, options: Options) -> None:
     if len(doc.blocks) < options.line_model_min_lines:
         return
     model = shipped_model()
-    matrix = page_matrix(doc, options)
+    matrix = page_matrix(doc, options, model.lexicon)
     log_odds = model.log_odds(matrix)
     # The tokens each line adds to the output when kept (as the benchmark counts them).
     tokens = np.array(
@@ -96,12 +111,12 @@ def run(doc: Document, options: Options) -> None:
         block, value, probability = doc.blocks[index], float(log_odds[index]), float(cut.probability[index])
         if keep[index]:
             if options.enabled("model-content"):
-                why = _weightiest(model, matrix[index], credit[row], +1)
+                why = _weightiest(model, block.text, matrix[index], credit[row], +1)
                 reason = _reason(f"content of the article ({span})", probability, value, cut, why)
                 if doc.restore(block, STAGE_NAME, "model-content", reason):
                     doc.notes[index] = reason  # the report says why the line stayed
             continue
-        why = _weightiest(model, matrix[index], credit[row], -1)
+        why = _weightiest(model, block.text, matrix[index], credit[row], -1)
         if index < stretch[0]:
             rule, verdict = "model-header", f"above the article ({span})"
         elif index > stretch[1]:

@@ -4,7 +4,8 @@ The file (written by training/text_train.py) holds the feature names, a
 baseline log-odds, the trees as padded arrays (per tree and node: feature,
 threshold, children, value; a leaf is its own child; an inner node's value
 is the sample-weighted mean of its leaves, which the explanations compare
-against), and the decoding settings chosen on out-of-fold tune pages.
+against), the decoding settings chosen on out-of-fold tune pages, and the
+lexicon whose word weights feed the lexical features (clean/textmodel/lexicon.py).
 The trees are evaluated by clean/learned/trees.py, shared with the HTML block model.
 """
 
@@ -17,6 +18,7 @@ from importlib import resources
 
 from clean.learned.trees import TreeEnsemble, ensemble_fields
 from clean.textmodel.features import FEATURE_NAMES
+from clean.textmodel.lexicon import Lexicon, lexicon_from_dict
 
 FORMAT = "clean-line-trees/1"
 MODEL_FILE = "line_model.json"
@@ -27,6 +29,7 @@ class LineModel(TreeEnsemble):
     """The line model: the trees (clean/learned/trees.py) and its decoding settings."""
 
     decoding: dict[str, float]
+    lexicon: Lexicon
 
 
 def model_from_dict(data: dict) -> LineModel:
@@ -40,6 +43,7 @@ def model_from_dict(data: dict) -> LineModel:
         names=FEATURE_NAMES,
         **ensemble_fields(data),
         decoding={k: float(v) for k, v in data["decoding"].items()},
+        lexicon=lexicon_from_dict(data["lexicon"]),
     )
 
 
