@@ -1,7 +1,7 @@
 """Fewer garbage collections while one page is cleaned, and the caller's settings put back.
 
 Cleaning a page keeps thousands of small container objects alive at once
-(blocks, their feature dicts, path steps, rows of features). CPython's cyclic
+(blocks, removals, rows of features, cache entries). CPython's cyclic
 collector runs a young-generation pass every 700 net allocations; objects of
 the page that are alive during two such passes are promoted, and promotions
 trigger full collections, which walk the caller's whole heap. In a process
@@ -14,7 +14,10 @@ counting when the call returns.
 duration of one call. The collector stays enabled (past the raised threshold
 it collects as usual, so a huge page or another thread's garbage is still
 bounded), and afterwards the caller's thresholds are put back exactly, even
-when the call raises.
+when the call raises. What is still alive then (the returned result, cache
+entries) is collected at the caller's pace: usually one young collection
+right after the call instead of several during it (every 7th WCXB page,
+clean_html alone in a process: 3.5 ms of collections a page before, 1.3 after).
 
 No state is kept outside the call, and concurrent or nested calls need no
 lock: a call restores only the thresholds it set itself, and only while they
