@@ -14,6 +14,7 @@ import math
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -192,8 +193,10 @@ def block_features(
     region: Region | None,
     total_blocks: int,
     title: str = "",
+    prose: Sequence[float] | None = None,
 ) -> list[list[float]]:
-    """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order)."""
+    """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
+    `prose`: the blocks' prose weights (region.prose_weight), when the caller has them."""
     region_share = 0.0
     if region is not None and total_prose > 0:
         region_share = elements[region.path].prose / total_prose
@@ -204,10 +207,12 @@ def block_features(
     first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
     # The topic: the words of the region's prose (all prose when there is no region).
     words_of = [topic_words(b.text) for b in blocks]
+    if prose is None:
+        prose = [prose_weight(b) for b in blocks]
     topic = {
         w
-        for i, b in enumerate(blocks)
-        if (in_region[i] or not inside) and prose_weight(b) > 0
+        for i, weight in enumerate(prose)
+        if (in_region[i] or not inside) and weight > 0
         for w in words_of[i]
     }
     title_words = set(topic_words(title))

@@ -39,6 +39,7 @@ class PageView:
     """The kept blocks and what the scorer needs to know about them."""
 
     blocks: list[Block]
+    prose: list[float]  # each block's prose weight
     elements: dict[str, ElementStats]
     total_prose: float
     region: Region | None
@@ -49,10 +50,12 @@ class PageView:
         prose = [prose_weight(b) for b in kept]
         elements = element_stats(kept, prose)
         total = sum(prose)
-        return cls(kept, elements, total, find_region(elements, total))
+        return cls(kept, prose, elements, total, find_region(elements, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
-        return block_features(self.blocks, self.elements, self.total_prose, self.region, total_blocks, title)
+        return block_features(
+            self.blocks, self.elements, self.total_prose, self.region, total_blocks, title, self.prose
+        )
 
 
 def score_blocks(view: PageView, total_blocks: int, title: str = "") -> tuple[list[float], list[list[float]]]:
