@@ -39,9 +39,11 @@ from benchmarks.wcxb import PAGE_TYPES, prf
 from benchmarks.wcxb import tokens as benchmark_tokens
 from clean.frontends.html.path import parse_step, steps
 from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, page_features, page_matrix
+from clean.learned.lexical import CLASS_LEVELS, LexicalModel
 from clean.learned.model import FORMAT, model_from_dict
 from clean.learned.stacking import STACK_NAMES, stack_columns
 from training.corpus import REPO, LabelledPage, labelled_pages, with_source
+from training.lexical_fit import MAX_WORDS, MIN_DOMAINS, WordData, fit_lexical, out_of_fold_models
 from training.tree_export import baseline as tree_baseline
 from training.tree_export import tree_arrays
 
@@ -166,12 +168,19 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, args: argparse.Namespace):
     return model
 
 
-def export(model, vocabulary: Vocabulary, threshold: float, info: dict, first: dict | None = None) -> dict:
+def export(
+    model,
+    vocabulary: Vocabulary,
+    threshold: float,
+    info: dict,
+    first: dict | None = None,
+    lexical: LexicalModel | None = None,
+) -> dict:
     """The fitted ensemble as padded arrays (see clean/learned/model.py); `first`, the
-    exported first pass of a stacked model."""
+    exported first pass of a stacked model; `lexical`, the word-level models its last columns read."""
     arrays = tree_arrays(model, value_digits=7)
     baseline = tree_baseline(model)
-    names = feature_names(vocabulary) + (STACK_NAMES if first is not None else ())
+    names = feature_names(vocabulary, lexical is not None) + (STACK_NAMES if first is not None else ())
     exported = {
         "format": FORMAT,
         "features": list(names),
@@ -182,7 +191,9 @@ def export(model, vocabulary: Vocabulary, threshold: float, info: dict, first: d
         "info": info,
     }
     if first is not None:
-        exported["first"] = {k: v for k, v in first.items() if k != "vocabulary"}
+        exported["first"] = {k: v for k, v in first.items() if k not in ("vocabulary", "lexical")}
+    if lexical is not None:
+        exported["lexical"] = lexical.to_dict()
     return exported
 
 
@@ -267,6 +278,18 @@ def main(argv: list[str] | None = None) -> int:
         help="a second ensemble over the first pass's probabilities in context (clean/learned/"
         "stacking.py); off by default: on WCXB it helps the model alone, not the pipeline",
     )
+    parser.add_argument(
+        "--lexical",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="word-level columns: logistic regressions over block words and class/id words "
+        "(clean/learned/lexical.py); the trees learn from out-of-fold scores",
+    )
+    parser.add_argument("--lexical-c-text", type=float, default=0.3, help="inverse regularisation: text")
+    parser.add_argument("--lexical-c-classes", type=float, default=0.01, help="the same, class/id words")
+    parser.add_argument("--lexical-levels", type=int, default=CLASS_LEVELS, help="element + ancestors read")
+    parser.add_argument("--lexical-min-domains", type=int, default=MIN_DOMAINS)
+    parser.add_argument("--lexical-max-words", type=int, default=MAX_WORDS)
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -274,10 +297,37 @@ def main(argv: list[str] | None = None) -> int:
     heldout = labelled_pages("heldout", args.jobs, args.cache, args.limit)
     vocabulary = Vocabulary(choose_vocabulary(tune))
     print(f"vocabulary ({len(vocabulary.words)}): {' '.join(vocabulary.words)}", file=sys.stderr)
-    features = [with_source(item, lambda doc: page_features(doc, vocabulary)) for item in tune]
+    fold_of_page = np.array([fold_of(item.page.id, max(args.folds, 1)) for item in tune])
+    lexical, lexical_folds = None, [None] * max(args.folds, 1)
+    if args.lexical:
+        # The trees must see lexical scores as they are on new sites: each tune page's come
+        # from a lexical model fitted without any page of a domain in that page's fold.
+        word_data = WordData(tune, args.lexical_levels)
+        options = {
+            "c_text": args.lexical_c_text,
+            "c_classes": args.lexical_c_classes,
+            "min_domains": args.lexical_min_domains,
+            "max_words": args.lexical_max_words,
+        }
+        folds = max(args.folds, 1)
+        if folds > 1:
+            lexical_folds = out_of_fold_models(word_data, fold_of_page, folds, **options)
+        lexical = fit_lexical(word_data, list(range(len(tune))), **options)
+        if folds == 1:
+            lexical_folds = [lexical]  # no folds: in-sample scores (smoke runs only)
+        print(
+            f"lexical: {len(lexical.text.weights)} text words, {len(lexical.classes.weights)} class/id words "
+            f"({time.perf_counter() - started:.0f}s)",
+            file=sys.stderr,
+        )
+
+    def tune_features(number: int, item: LabelledPage):
+        lexical_model = lexical_folds[fold_of_page[number]]
+        return with_source(item, lambda doc: page_features(doc, vocabulary, lexical_model))
+
+    features = [tune_features(number, item) for number, item in enumerate(tune)]
     X, y, w, groups = dataset(tune, vocabulary, lambda number, item: features[number][0])
     print(f"tune: {len(tune)} pages, {len(y)} blocks, {X.shape[1]} features", file=sys.stderr)
-    fold_of_page = np.array([fold_of(item.page.id, max(args.folds, 1)) for item in tune])
 
     def out_of_fold(X, y, w, full_matrices):
         """Per fold: the model fitted on the other folds, and every page's probabilities
@@ -300,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("--stack needs --folds >= 2")
         fold_models, first_oof = out_of_fold(X, y, w, lambda number: features[number][0])
         for fold, model in enumerate(fold_models):
-            first_folds[fold] = export(model, vocabulary, 0.5, {"fold": fold, "folds": args.folds})
-        first_data = export(fit(X, y, w, args), vocabulary, 0.5, {"pass": "first"})
+            first_folds[fold] = export(
+                model, vocabulary, 0.5, {"fold": fold, "folds": args.folds}, lexical=lexical_folds[fold]
+            )
+        first_data = export(fit(X, y, w, args), vocabulary, 0.5, {"pass": "first"}, lexical=lexical)
         print(f"first pass fitted ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
         stacked = [
             np.concatenate([matrix, stack_columns(first_oof[n], layout)], axis=1)
@@ -320,13 +372,15 @@ def main(argv: list[str] | None = None) -> int:
             args.fold_models.mkdir(parents=True, exist_ok=True)
             for fold, model in enumerate(fold_models):
                 info = {"fold": fold, "folds": args.folds}
-                fold_data = export(model, vocabulary, 0.5, info, first=first_folds[fold])
+                fold_data = export(
+                    model, vocabulary, 0.5, info, first=first_folds[fold], lexical=lexical_folds[fold]
+                )
                 (args.fold_models / f"fold{fold}.json").write_text(json.dumps(fold_data), encoding="utf-8")
         threshold, oof_f1 = choose_threshold(tune, oof_pages)
         print(f"threshold {threshold} (out-of-fold tune page F1 {oof_f1:.3f})", file=sys.stderr)
 
     model = fit(X, y, w, args)
-    held_model = model_from_dict(export(model, vocabulary, threshold, {}, first=first_data))
+    held_model = model_from_dict(export(model, vocabulary, threshold, {}, first=first_data, lexical=lexical))
     X_held, y_held, w_held, groups_held = dataset(
         heldout, vocabulary, lambda number, item: with_source(item, held_model.features)
     )
@@ -337,7 +391,13 @@ def main(argv: list[str] | None = None) -> int:
         "threshold_chosen_on": "out-of-fold tune pages" if args.folds > 1 else "fixed",
         "out_of_fold_tune_f1": round(oof_f1, 4) if oof_f1 is not None else None,
     }
-    data = export(model, vocabulary, threshold, info, first=first_data)
+    if lexical is not None:
+        info["lexical"] = (
+            f"logistic regressions, C text {args.lexical_c_text}, C class/id {args.lexical_c_classes}, "
+            f"{args.lexical_levels} levels, words on >= {args.lexical_min_domains} tune domains; the trees "
+            f"trained on out-of-fold scores (folds' lexical models fitted without the fold's domains)"
+        )
+    data = export(model, vocabulary, threshold, info, first=first_data, lexical=lexical)
     shipped = model_from_dict(data)
     # The exported arrays must give what scikit-learn gives.
     check = X_held[:2000]

@@ -11,6 +11,7 @@ each with the block's own value and how far it moved the log-odds, e.g.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 TOP_FEATURES = 3
 LOG_SUFFIX = " (log)"
+# (block index, column name, direction) -> the words behind a word-level column, or "" (lexical.py).
+WordDetail = Callable[[int, str, int], str]
 
 
 def readable_value(name: str, value: float) -> tuple[str, str]:
@@ -37,9 +40,17 @@ def readable_value(name: str, value: float) -> tuple[str, str]:
 
 
 def top_reasons(
-    model: TreeModel, row: np.ndarray, credit: np.ndarray, direction: int, top: int = TOP_FEATURES
+    model: TreeModel,
+    row: np.ndarray,
+    credit: np.ndarray,
+    direction: int,
+    top: int = TOP_FEATURES,
+    words: Callable[[str, int], str] | None = None,
 ) -> list[str]:
-    """The features whose credit points most in `direction` (+1 content, -1 boilerplate)."""
+    """The features whose credit points most in `direction` (+1 content, -1 boilerplate).
+
+    `words(name, direction)`: for a word-level column, the words that pushed it most that way.
+    """
     import numpy as np
 
     strongest = (
@@ -51,17 +62,23 @@ def top_reasons(
         if direction * credit[i] <= 0:
             break
         name, value = readable_value(model.names[i], float(row[i]))
-        reasons.append(f"{name} {value} ({credit[i]:+.1f})")
+        detail = words(model.names[i], direction) if words else ""
+        reasons.append(f"{name} {value} ({credit[i]:+.1f}{'; ' + detail if detail else ''})")
     return reasons
 
 
 def explain(
-    model: TreeModel, row: np.ndarray, credit: np.ndarray, probability: float, threshold: float
+    model: TreeModel,
+    row: np.ndarray,
+    credit: np.ndarray,
+    probability: float,
+    threshold: float,
+    words: Callable[[str, int], str] | None = None,
 ) -> str:
     """One line: the probability against the threshold, and the features behind the verdict."""
     content = probability >= threshold
     side = "at or above" if content else "below"
-    reasons = top_reasons(model, row, credit, 1 if content else -1)
+    reasons = top_reasons(model, row, credit, 1 if content else -1, words=words)
     because = ": " + ", ".join(reasons) if reasons else ""
     # Three decimals when two would print the probability equal to the threshold.
     shown = f"{probability:.3f}" if f"{probability:.2f}" == f"{threshold:.2f}" else f"{probability:.2f}"
@@ -69,13 +86,23 @@ def explain(
 
 
 def explain_rows(
-    model: TreeModel, matrix: np.ndarray, rows: list[int], probabilities: np.ndarray, threshold: float
+    model: TreeModel,
+    matrix: np.ndarray,
+    rows: list[int],
+    probabilities: np.ndarray,
+    threshold: float,
+    words: WordDetail | None = None,
 ) -> dict[int, str]:
-    """Reasons for the given rows of a page's feature matrix (computed for those rows only)."""
+    """Reasons for the given rows of a page's feature matrix (computed for those rows only).
+
+    `words`: names the words behind the word-level columns (clean/learned/lexical.py).
+    """
     if not rows:
         return {}
     credit = model.contributions(matrix[rows])
-    return {
-        row: explain(model, matrix[row], credit[i], float(probabilities[row]), threshold)
-        for i, row in enumerate(rows)
-    }
+    reasons = {}
+    for i, row in enumerate(rows):
+        probability = float(probabilities[row])
+        detail = (lambda name, direction, row=row: words(row, name, direction)) if words else None
+        reasons[row] = explain(model, matrix[row], credit[i], probability, threshold, detail)
+    return reasons

@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.path import SEPARATOR, parse_step, without_index
+from clean.learned.lexical import LEXICAL_NAMES, LexicalModel, lexical_columns
 from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
 from clean.vocabulary import word_tokens
@@ -106,9 +107,14 @@ class Vocabulary:
         object.__setattr__(self, "bits", {w: 1 << i for i, w in enumerate(self.words)})
 
 
-def feature_names(vocabulary: Vocabulary) -> tuple[str, ...]:
+def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, ...]:
+    """Column names; `lexical`: the model has word-level models (clean/learned/lexical.py)."""
     return (
-        OWN_NAMES + tuple(f'class/id word "{w}" above' for w in vocabulary.words) + CONTEXT_NAMES + PAGE_NAMES
+        OWN_NAMES
+        + tuple(f'class/id word "{w}" above' for w in vocabulary.words)
+        + CONTEXT_NAMES
+        + PAGE_NAMES
+        + (LEXICAL_NAMES if lexical else ())
     )
 
 
@@ -340,17 +346,22 @@ class PageLayout:
     shape_keys: list[str]  # per block: its DOM path without positions
 
 
-def page_matrix(doc: Document, vocabulary: Vocabulary) -> np.ndarray:
+def page_matrix(doc: Document, vocabulary: Vocabulary, lexical: LexicalModel | None = None) -> np.ndarray:
     """The feature matrix of every block of `doc` (rows in block order), float32."""
-    return page_features(doc, vocabulary)[0]
+    return page_features(doc, vocabulary, lexical)[0]
 
 
-def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, PageLayout | None]:
-    """The feature matrix and the page layout it was computed from (None for a page without blocks)."""
+def page_features(
+    doc: Document, vocabulary: Vocabulary, lexical: LexicalModel | None = None
+) -> tuple[np.ndarray, PageLayout | None]:
+    """The feature matrix and the page layout it was computed from (None for a page without blocks).
+
+    With `lexical`, the word-level columns (LEXICAL_NAMES) come last.
+    """
     import numpy as np
 
     blocks = doc.blocks
-    names = feature_names(vocabulary)
+    names = feature_names(vocabulary, lexical is not None)
     n = len(blocks)
     if not n:
         return np.zeros((0, len(names)), dtype=np.float32), None
@@ -475,7 +486,10 @@ def page_features(doc: Document, vocabulary: Vocabulary) -> tuple[np.ndarray, Pa
         shape_keys=shape_keys,
         shape_counts=shape_counts,
     )
-    matrix = np.concatenate([own, vocab.astype(np.float32), _context(own), page], axis=1)
+    parts = [own, vocab.astype(np.float32), _context(own), page]
+    if lexical is not None:
+        parts.append(lexical_columns(lexical, texts, elements))
+    matrix = np.concatenate(parts, axis=1)
     return matrix, PageLayout(elements, words, shape_keys)
 
 

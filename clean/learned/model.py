@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clean.learned.features import Vocabulary, feature_names, page_features
+from clean.learned.lexical import LexicalModel
+from clean.learned.lexical import model_from_dict as lexical_from_dict
 from clean.learned.trees import TreeEnsemble, ensemble_fields
 from clean.model import Document
 
@@ -44,6 +46,8 @@ class TreeModel(TreeEnsemble):
     # Stacked: the first ensemble's probabilities, summarised over each block's
     # surroundings (clean/learned/stacking.py), are extra columns for this one.
     first: TreeModel | None = None
+    # Word-level models (clean/learned/lexical.py) whose scores are the last columns; None: no words.
+    lexical: LexicalModel | None = None
 
     def features(self, doc: Document) -> np.ndarray:
         """The rows this model reads: block features, then (stacked) the first pass's context."""
@@ -51,7 +55,7 @@ class TreeModel(TreeEnsemble):
 
         from clean.learned.stacking import stack_columns
 
-        matrix, layout = page_features(doc, self.vocabulary)
+        matrix, layout = page_features(doc, self.vocabulary, self.lexical)
         if self.first is None:
             return matrix
         first_pass = self.first.probabilities(matrix)
@@ -64,10 +68,13 @@ def model_from_dict(data: dict) -> TreeModel:
     from clean.learned.stacking import STACK_NAMES
 
     vocabulary = Vocabulary(tuple(data["vocabulary"]))
+    lexical = lexical_from_dict(data["lexical"]) if data.get("lexical") else None
     first = None
-    names = feature_names(vocabulary)
+    names = feature_names(vocabulary, lexical is not None)
     if "first" in data:
-        first = model_from_dict({**data["first"], "vocabulary": data["vocabulary"]})
+        first = model_from_dict(
+            {**data["first"], "vocabulary": data["vocabulary"], "lexical": data.get("lexical")}
+        )
         names += STACK_NAMES
     if tuple(data["features"]) != names:
         raise ValueError("the model's features differ from this version's (retrain the model)")
@@ -79,6 +86,7 @@ def model_from_dict(data: dict) -> TreeModel:
         stage_threshold=float(data.get("stage_threshold", data.get("threshold", 0.5))),
         info=data.get("info", {}),
         first=first,
+        lexical=lexical,
     )
 
 

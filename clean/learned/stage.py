@@ -110,10 +110,15 @@ def run(doc: Document, options: Options) -> None:
                 bars[b.index] = bar
     to_restore = list(bars)
     to_remove = _spare_one(doc, to_remove, to_restore, probabilities)
-    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below)
+    words = None
+    if model.lexical is not None:
+        from clean.learned.lexical import word_details
+
+        words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
+    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below, words)
     for bar in sorted(set(bars.values())):
         rows = [i for i in to_restore if bars[i] == bar]
-        reasons.update(explain_rows(model, matrix, rows, probabilities, bar))
+        reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
     for index in to_remove:
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
     for index in to_restore:
