@@ -18,8 +18,9 @@ from clean.learned.lexical import (
     LinearWords,
     lexical_columns,
     model_from_dict,
+    path_words,
     step_words,
-    text_words,
+    text_tokens,
     word_details,
 )
 from clean.learned.model import TreeModel
@@ -52,43 +53,52 @@ def block_with(doc, snippet: str):
 
 
 def test_class_and_id_names_split_at_dashes_underscores_digits_and_camel_case_and_keep_the_tag():
-    assert step_words("div#post-body_2.entry") == {"<div>", "post", "body", "entry"}
-    assert step_words("nav.mainMenu:3") == {"<nav>", "main", "menu"}
-    assert step_words("section#sidebarWidgets[role=complementary]") == {
+    assert step_words("div#post-body_2.entry.post") == ("<div>", "post", "body", "entry")
+    assert step_words("nav.mainMenu") == ("<nav>", "main", "menu")
+    assert step_words("section#sidebarWidgets[role=complementary]") == (
         "<section>",
+        "role=complementary",
         "sidebar",
         "widgets",
-        "role=complementary",
-    }
-    assert text_words("Add to cart — add TO cart!") == {"add", "to", "cart"}
+    )
+    # A block's words: its path's last steps, a word on two nested elements twice.
+    path = f"body{SEPARATOR}div.menu-wrap{SEPARATOR}ul.menu:2{SEPARATOR}li"
+    assert path_words(path, 2) == ["<ul>", "menu", "<li>"]
+    assert path_words(path, 3) == ["<div>", "menu", "wrap", "<ul>", "menu", "<li>"]
+    assert list(text_tokens("Add to cart — add TO cart!")) == ["add", "to", "cart", "add", "to", "cart"]
 
 
-def test_text_score_is_the_bias_plus_the_present_words_weights_over_the_root_of_their_number():
+def test_text_score_is_the_bias_plus_the_words_weights_over_the_root_of_their_number():
     model = shop_model()
-    words = text_words("Add to cart")  # add, to, cart: only "cart" is known
+    words = text_tokens("Add to cart")  # add, to, cart: only "cart" is known
     assert math.isclose(model.text.score(words), 0.1 - 2.0 / math.sqrt(3))
-    assert model.text.strongest(text_words("free shipping to your cart"), -1) == [
-        ("cart", -2.0 / math.sqrt(5)),
-        ("shipping", -1.5 / math.sqrt(5)),
+    assert model.text.strongest(text_tokens("free shipping to your cart, cart"), -1) == [
+        ("cart", -4.0 / math.sqrt(6)),
+        ("shipping", -1.5 / math.sqrt(6)),
     ]
-    assert model.text.strongest(text_words("free shipping to your cart"), +1) == []
+    assert model.text.strongest(text_tokens("free shipping to your cart"), +1) == []
+    texts = ["Add to cart", "", "Bake the dough, bake it well", "x" * 5000 + " cart"]
+    expected = [model.text.score(text_tokens(t)) for t in texts]
+    assert np.allclose(model.text_scores(texts), expected)
+    assert expected[1] == expected[3] == 0.1  # an empty text; a "cart" past MAX_TEXT_CHARS is not read
     # Class/id scores are raw sums: a block's names are few.
-    assert math.isclose(model.classes.score(frozenset({"menu", "<nav>", "x"})), -0.2 - 1.5)
+    assert math.isclose(model.classes.score(["menu", "<nav>", "x", "menu"]), -0.2 - 2.5)
 
 
 def test_class_words_come_from_the_element_and_its_nearest_ancestors_only():
     doc = parsed_shop()
     zeros = np.zeros(len(doc.blocks))
     elements = element_arrays(doc.blocks, zeros, zeros, zeros)
-    scores, _ = shop_model().class_scores(elements)
+    scores = shop_model().class_scores(elements)
     home, paragraph, cart = (block_with(doc, s) for s in ("Home", "Toast", "Add to cart"))
     assert scores[home.index] < scores[cart.index] < 0 < scores[paragraph.index]
-    # The block's words, read back from its path, are those of its last `levels` steps.
-    steps = home.path.split(SEPARATOR)
-    near = shop_model(levels=2).element_words(elements)[elements.block_element[home.index]]
-    assert near == step_words(steps[-1]) | step_words(steps[-2])
-    assert "menu" not in near  # nav.mainMenu is three steps up: li > ul > nav
-    assert "menu" in shop_model(levels=4).element_words(elements)[elements.block_element[home.index]]
+    # The running sums along the tree give what the block's path's last `levels` steps give.
+    for levels in (1, 2, 3, 4, 10):
+        model = shop_model(levels)
+        by_path = [model.classes.score(path_words(b.path, levels)) for b in doc.blocks]
+        assert np.allclose(model.class_scores(elements), by_path)
+    # nav.mainMenu is three steps above the link's text (a > li > ul > nav, or li > ul > nav).
+    assert math.isclose(shop_model(levels=1).class_scores(elements)[home.index], -0.2)
 
 
 def test_lexical_columns_are_the_scores_and_their_means_around_each_block():
@@ -99,7 +109,7 @@ def test_lexical_columns_are_the_scores_and_their_means_around_each_block():
     model = shop_model()
     columns = lexical_columns(model, texts, elements)
     assert columns.shape == (len(doc.blocks), len(LEXICAL_NAMES))
-    text = np.array([model.text.score(text_words(t)) for t in texts])
+    text = np.array([model.text.score(text_tokens(t)) for t in texts])
     assert np.allclose(columns[:, 0], text, atol=1e-6)
     for i in range(len(texts)):
         window = text[max(i - 1, 0) : i + 2]

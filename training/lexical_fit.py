@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from clean.learned.features import element_arrays
-from clean.learned.lexical import LexicalModel, LinearWords, text_words
+from clean.learned.lexical import LexicalModel, LinearWords, path_words, text_tokens
 from training.corpus import LabelledPage
 
 CONTENT = 0.5
@@ -36,17 +35,16 @@ def domain(item: LabelledPage) -> str:
     return host or f"page-{item.page.id}"
 
 
-def page_word_sets(item: LabelledPage, levels: int) -> tuple[list[set[str]], list[frozenset[str]]]:
-    """Per block: its text words, and its class/id words (element + `levels - 1` ancestors)."""
-    blocks = item.doc.blocks
-    texts = [text_words(b.text) for b in blocks]
-    if not blocks:
-        return texts, []
-    zeros = np.zeros(len(blocks))
-    elements = element_arrays(blocks, zeros, zeros, zeros)
-    probe = LexicalModel(LinearWords({}, 0.0, True), LinearWords({}, 0.0, False), levels)
-    per_element = probe.element_words(elements)
-    return texts, [per_element[e] for e in elements.block_element.tolist()]
+def page_word_lists(item: LabelledPage, levels: int) -> tuple[list[list[str]], list[list[str]]]:
+    """Per block: its text tokens, and its class/id words (element + `levels - 1` ancestors), with repeats."""
+    memo: dict[str, list[str]] = {}
+    classes = []
+    for block in item.doc.blocks:
+        path = block.path or ""
+        if path not in memo:
+            memo[path] = path_words(path, levels)
+        classes.append(memo[path])
+    return [text_tokens(b.text) for b in item.doc.blocks], classes
 
 
 def block_weights(item: LabelledPage) -> np.ndarray:
@@ -65,10 +63,10 @@ class WordData:
     def __init__(self, pages: list[LabelledPage], levels: int) -> None:
         self.levels = levels
         self.domains = [domain(item) for item in pages]
-        self.text: list[list[set[str]]] = []
-        self.classes: list[list[frozenset[str]]] = []
+        self.text: list[list[list[str]]] = []
+        self.classes: list[list[list[str]]] = []
         for item in pages:
-            texts, classes = page_word_sets(item, levels)
+            texts, classes = page_word_lists(item, levels)
             self.text.append(texts)
             self.classes.append(classes)
         self.labels = [(np.asarray(item.labels) >= CONTENT).astype(int) for item in pages]
@@ -80,7 +78,7 @@ def _vocabulary(word_sets: list[list], domains: list[str], pages: list[int], min
     for number in pages:
         page_words: set[str] = set()
         for words in word_sets[number]:
-            page_words |= words
+            page_words.update(words)
         for word in page_words:
             seen[word].add(domains[number])
     return sorted(w for w, sites in seen.items() if len(sites) >= min_domains)
@@ -96,6 +94,7 @@ def _design(word_sets: list[list], pages: list[int], index: dict[str, int], norm
         for block, words in enumerate(word_sets[number]):
             if weights[block] <= 0:
                 continue
+            # Repeated (row, column) pairs add up in the sparse matrix: word counts.
             value = 1.0 / math.sqrt(len(words)) if normalise and words else 1.0
             for word in words:
                 column = index.get(word)

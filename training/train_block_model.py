@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         "(clean/learned/lexical.py); the trees learn from out-of-fold scores",
     )
     parser.add_argument("--lexical-c-text", type=float, default=0.3, help="inverse regularisation: text")
-    parser.add_argument("--lexical-c-classes", type=float, default=0.01, help="the same, class/id words")
+    parser.add_argument("--lexical-c-classes", type=float, default=0.003, help="the same, class/id words")
     parser.add_argument("--lexical-levels", type=int, default=CLASS_LEVELS, help="element + ancestors read")
     parser.add_argument("--lexical-min-domains", type=int, default=MIN_DOMAINS)
     parser.add_argument("--lexical-max-words", type=int, default=MAX_WORDS)

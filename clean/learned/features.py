@@ -488,7 +488,7 @@ def page_features(
     )
     parts = [own, vocab.astype(np.float32), _context(own), page]
     if lexical is not None:
-        parts.append(lexical_columns(lexical, texts, elements))
+        parts.append(lexical_columns(lexical, texts, elements, own_steps))
     matrix = np.concatenate(parts, axis=1)
     return matrix, PageLayout(elements, words, shape_keys)
 
