@@ -20,6 +20,13 @@
 
 The page-level figures here are the model alone on every block (no rules);
 training/evaluate_learned.py measures the whole pipeline with the stage in.
+
+`--lexical` adds word-level columns (clean/learned/lexical.py, fitted by
+training/lexical_fit.py): the trees are trained on lexical scores from
+models that never saw the page's domain (per tree fold k, fitted without any
+page of a domain in fold k), and each fold model file carries its own lexical
+model, so evaluate_learned's tune figures stay out of fold. Not shipped
+(training/README.md).
 """
 
 from __future__ import annotations
@@ -281,9 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lexical",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=False,
         help="word-level columns: logistic regressions over block words and class/id words "
-        "(clean/learned/lexical.py); the trees learn from out-of-fold scores",
+        "(clean/learned/lexical.py); the trees learn from out-of-fold scores. Off by default: on WCXB "
+        "they help the model alone and tune out of fold, not held-out (training/README.md)",
     )
     parser.add_argument("--lexical-c-text", type=float, default=0.3, help="inverse regularisation: text")
     parser.add_argument("--lexical-c-classes", type=float, default=0.003, help="the same, class/id words")
