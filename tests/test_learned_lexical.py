@@ -8,7 +8,7 @@ import numpy as np
 
 from clean.frontends.html import parse_document
 from clean.frontends.html.path import SEPARATOR
-from clean.learned.explain import explain_rows
+from clean.learned.explain import explain_rows, readable_value
 from clean.learned.features import Vocabulary, element_arrays, feature_names, page_features
 from clean.learned.lexical import (
     CLASS_SCORE,
@@ -173,6 +173,9 @@ def test_explanations_name_the_words_behind_a_word_level_column():
         assert probabilities[row] < 0.5
         reason = explain_rows(model, matrix, [row], probabilities, 0.5, words_of)[row]
         assert column in reason and all(w in reason for w in words), reason
+        # The score reads as a number, not as a yes/no flag like the vocabulary's "class/id word" columns.
+        assert f"{column} {matrix[row, model.names.index(column)]:.2f} (" in reason
+        assert readable_value(column, -1.25) == (column, "-1.25")
         content = block_with(doc, "Toast").index
         kept = explain_rows(model, matrix, [content], probabilities, 0.5, words_of)
         assert "(+2.0" in kept[content] and '"cart"' not in kept[content]

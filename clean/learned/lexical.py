@@ -184,13 +184,13 @@ def model_from_dict(data: dict) -> LexicalModel:
 
 # Columns the block model reads (clean/learned/features.py appends them when the model has words).
 TEXT_SCORE = "block words: content score"
-CLASS_SCORE = "class/id words: content score"
+CLASS_SCORE = "class/id names: content score"
 LEXICAL_NAMES = (
     TEXT_SCORE,
     CLASS_SCORE,
     "mean of \u00b11 blocks: words score",
     "mean of \u00b13 blocks: words score",
-    "mean of \u00b13 blocks: class/id score",
+    "mean of \u00b13 blocks: class/id names score",
     "1-up ancestor's blocks: words score (mean)",
     "2-up ancestor's blocks: words score (mean)",
 )
