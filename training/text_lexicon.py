@@ -34,6 +34,7 @@ class LexiconSettings:
     c: float = 1.0  # inverse L2 strength of the logistic regression
     page_weighted: bool = False  # each page weighs the same (else each line does)
     bigrams: bool = False  # pairs of adjacent words too
+    edges: float = 0.0  # fit on the lines within this share of either end of the page only (0: all lines)
 
 
 @dataclass
@@ -94,6 +95,9 @@ def fit_lexicon(
     picked = np.flatnonzero(chosen)
     x = sparse.vstack([matrices.rows[i] for i in picked]).tocsc()[:, columns].tocsr()
     y = np.concatenate([pages[i].labels >= 0.5 for i in picked])
+    if settings.edges:
+        at_edge = np.concatenate([_at_edge(len(pages[i].labels), settings.edges) for i in picked])
+        x, y = x[at_edge], y[at_edge]
     if settings.page_weighted:
         weight = np.concatenate(
             [np.full(len(pages[i].labels), 1.0 / max(len(pages[i].labels), 1)) for i in picked]
@@ -107,6 +111,11 @@ def fit_lexicon(
         matrices.words[c]: float(w) for c, w in zip(columns, model.coef_[0], strict=True) if abs(w) >= 1e-3
     }
     return Lexicon(float(model.intercept_[0]), MappingProxyType(weights), settings.bigrams)
+
+
+def _at_edge(lines: int, share: float) -> np.ndarray:
+    position = np.arange(lines) / max(lines - 1, 1)
+    return (position <= share) | (position >= 1.0 - share)
 
 
 def page_scores(lexicon: Lexicon, page: TextPage) -> np.ndarray:

@@ -148,21 +148,40 @@ class Lexical:
         self.folds = domain_folds(tune, FOLDS)
         self.matrices = WordMatrices.of(tune, args.bigrams) if self.on else None
         self.everyone = np.ones(len(tune), dtype=bool)
+        self.edge_share = args.edge_lexicon
 
-    def fit(self, chosen: np.ndarray) -> Lexicon:
-        return fit_lexicon(self.tune, self.matrices, chosen, self.settings) if self.on else EMPTY
+    def fit(self, chosen: np.ndarray) -> list[Lexicon]:
+        if not self.on:
+            return [EMPTY]
+        return [fit_lexicon(self.tune, self.matrices, chosen, s) for s in self.all_settings]
+
+    @property
+    def all_settings(self) -> list[LexiconSettings]:
+        """The lexicon, and with --edge-lexicon a second one fitted on the pages' edges only."""
+        edge = [dataclasses.replace(self.settings, edges=self.edge_share)] if self.edge_share else []
+        return [self.settings, *edge]
 
     def out_of_fold(self, within: np.ndarray) -> list[np.ndarray | None]:
-        """Scores of the pages in `within`, each from a lexicon fitted on the other folds in it."""
+        """Scores (lines x lexicons) of the pages in `within`, by lexicons fitted on the other folds in it."""
         if not self.on:
-            return [page_scores(EMPTY, p) if w else None for p, w in zip(self.tune, within, strict=True)]
-        return out_of_fold_scores(self.tune, self.matrices, self.folds, within, self.settings)
+            return [scored([EMPTY], p) if w else None for p, w in zip(self.tune, within, strict=True)]
+        per_lexicon = [
+            out_of_fold_scores(self.tune, self.matrices, self.folds, within, s) for s in self.all_settings
+        ]
+        return [None if s[0] is None else np.column_stack(s) for s in zip(*per_lexicon, strict=True)]
+
+
+def scored(lexicons: list[Lexicon], page: TextPage) -> np.ndarray:
+    return np.column_stack([page_scores(lexicon, page) for lexicon in lexicons])
 
 
 def with_scores(page: TextPage, scores: np.ndarray) -> TextPage:
-    """The page with the lexical columns after its shape columns (as features.page_matrix)."""
-    matrix = np.hstack([page.matrix, lexical_columns(scores).astype(np.float32)])
-    return dataclasses.replace(page, matrix=matrix)
+    """The page with the lexical columns after its shape columns (as features.page_matrix).
+
+    A second column of scores (--edge-lexicon, a measurement) goes in as it is, after them.
+    """
+    matrix = np.hstack([page.matrix, lexical_columns(scores[:, 0]).astype(np.float32), scores[:, 1:]])
+    return dataclasses.replace(page, matrix=matrix.astype(np.float32))
 
 
 def out_of_fold_decoding(
@@ -177,7 +196,7 @@ def out_of_fold_decoding(
         model = fit([with_scores(tune[i], inner[i]) for i in np.flatnonzero(training)], args)
         held_back = lexical.fit(training)
         for i in np.flatnonzero(~training):
-            page = with_scores(tune[i], page_scores(held_back, tune[i]))
+            page = with_scores(tune[i], scored(held_back, tune[i]))
             oof[i] = model.decision_function(page.matrix) if len(page.labels) else np.zeros(0)
         print(f"fold {fold + 1}/{FOLDS} fitted", flush=True)
     decoding, tune_f1 = choose_decoding(tune, oof)
@@ -193,6 +212,12 @@ def min_lines_report(pages: list[TextPage], log_odds: list[np.ndarray], decoding
     rules = np.array([baseline_f1(p) for p in pages])
     lines = np.array([len(p.labels) for p in pages])
     return ", ".join(f"{n}: {np.where(lines < n, rules, model).mean():.4f}" for n in MIN_LINES_CHOICES)
+
+
+def report_heldout(heldout: list[TextPage], log_odds: list[np.ndarray], decoding: dict[str, float]) -> None:
+    held = [decoded_f1(p, lo, decoding) for p, lo in zip(heldout, log_odds, strict=True)]
+    print(f"held-out: rules {np.mean([baseline_f1(p) for p in heldout]):.4f} -> model {np.mean(held):.4f}")
+    print(f"held-out by min lines: {min_lines_report(heldout, log_odds, decoding)}")
 
 
 def keep_shipped_decoding() -> tuple[dict[str, float], float, str]:
@@ -224,6 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lexicon-c", type=float, default=0.03, help="inverse L2 strength of the lexicon")
     parser.add_argument("--pages-weigh", action="store_true", help="weigh pages alike, not lines")
     parser.add_argument("--bigrams", action="store_true", help="lexicon: word pairs too")
+    parser.add_argument(
+        "--edge-lexicon", type=float, default=0.0,
+        help="measure a second lexicon fitted on the lines within this share of the page's ends (no export)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     with open(args.corpus, "rb") as f:
         corpus: list[TextPage] = pickle.load(f)
@@ -239,7 +268,12 @@ def main(argv: list[str] | None = None) -> None:
 
     oof_scores = lexical.out_of_fold(lexical.everyone)
     model = fit([with_scores(p, s) for p, s in zip(tune, oof_scores, strict=True)], args)
-    lexicon = lexical.fit(lexical.everyone)
+    lexicons = lexical.fit(lexical.everyone)
+    if args.edge_lexicon:  # the runtime reads one lexicon: held-out scored with scikit-learn, nothing written
+        heldout = [with_scores(p, scored(lexicons, p)) for p in heldout]
+        report_heldout(heldout, [model.decision_function(p.matrix) for p in heldout], decoding)
+        return
+    lexicon = lexicons[0]
     exported = export(model, decoding, lexicon, {
         "trained on": f"{len(tune)} WCXB dev tune pages (ids not divisible by 5)",
         "trees": args.trees, "depth": args.depth, "learning rate": args.learning_rate,
@@ -251,13 +285,10 @@ def main(argv: list[str] | None = None) -> None:
         ),
     })  # fmt: skip
     shipped = model_from_dict(json.loads(json.dumps(exported)))
-    heldout = [with_scores(p, page_scores(shipped.lexicon, p)) for p in heldout]
-    held_odds = [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout]
-    held = [decoded_f1(p, lo, decoding) for p, lo in zip(heldout, held_odds, strict=True)]
+    heldout = [with_scores(p, scored([shipped.lexicon], p)) for p in heldout]
+    report_heldout(heldout, [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout], decoding)
     check = heldout[0].matrix.astype(np.float64)
     gap = float(np.abs(shipped.log_odds(check) - model.decision_function(check)).max())
-    print(f"held-out: rules {np.mean([baseline_f1(p) for p in heldout]):.4f} -> model {np.mean(held):.4f}")
-    print(f"held-out by min lines: {min_lines_report(heldout, held_odds, decoding)}")
     print(f"export check: largest log-odds gap to scikit-learn {gap:.2e}")
     if args.write or args.out:
         path = args.out or Path(__file__).resolve().parents[1] / "clean" / "textmodel" / "data" / MODEL_FILE
