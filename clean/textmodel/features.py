@@ -139,13 +139,15 @@ def line_shape(text: str) -> LineShape:
     return LineShape(own, len(line_tokens), frozenset(line_tokens))
 
 
-def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset[str]) -> list[float]:
+def own_features(
+    block: Block, shape: LineShape, score: float, repeats: int, vocabulary: frozenset[str]
+) -> list[float]:
     kind = _removal_kind(block)
     content = topic_words(block.text)
     # (map and sum count in C; the same integer as counting in a generator)
     shared = sum(map(vocabulary.__contains__, content)) / len(content) if content else 0.0
     return [
-        *line_shape(block.text).own,
+        *shape.own,
         max(-2.0, score / PROSE_CAP),
         float(block.removal is not None),
         float(kind == "site chrome cue"),
@@ -159,19 +161,32 @@ def own_features(block: Block, score: float, repeats: int, vocabulary: frozenset
     ]
 
 
-def page_matrix(doc: Document, options: Options, lexicon: Lexicon | None = None) -> np.ndarray:
-    """One row per block, columns as FEATURE_NAMES (the shipped model's lexicon unless given)."""
+def kept_tokens(block: Block, shape: LineShape) -> int:
+    """The tokens the block adds to the output when kept (`shape` is its whole text's)."""
+    return line_shape(block.kept_text()).tokens if block.trims else shape.tokens
+
+
+def page_matrix(
+    doc: Document, options: Options, lexicon: Lexicon | None = None, shapes: list[LineShape] | None = None
+) -> np.ndarray:
+    """One row per block, columns as FEATURE_NAMES (the shipped model's lexicon unless given).
+
+    `shapes` are the blocks' line_shape, when the caller has them already.
+    """
     import numpy as np
 
     if lexicon is None:
         from clean.textmodel.trees import shipped_model
 
         lexicon = shipped_model().lexicon
+    # Each line's shape once (long lines are not cached): the words are split once for both.
+    if shapes is None:
+        shapes = [line_shape(b.text) for b in doc.blocks]
     if lexicon.bigrams:
         scores = np.array([lexicon.line_log_odds(b.text) for b in doc.blocks], dtype=float)
-    else:  # line_shape is cached: shape_matrix reads the same shapes, so the words are split once
-        scores = np.array([lexicon.words_log_odds(line_shape(b.text).words) for b in doc.blocks], dtype=float)
-    return np.hstack([shape_matrix(doc, options), lexical_columns(scores)])
+    else:
+        scores = np.array([lexicon.words_log_odds(shape.words) for shape in shapes], dtype=float)
+    return np.hstack([shape_matrix(doc, options, shapes), lexical_columns(scores)])
 
 
 def lexical_columns(scores: np.ndarray) -> np.ndarray:
@@ -187,7 +202,7 @@ def lexical_columns(scores: np.ndarray) -> np.ndarray:
     ])  # fmt: skip
 
 
-def shape_matrix(doc: Document, options: Options) -> np.ndarray:
+def shape_matrix(doc: Document, options: Options, shapes: list[LineShape] | None = None) -> np.ndarray:
     """One row per block, columns as SHAPE_NAMES: everything but the words."""
     import numpy as np
 
@@ -200,11 +215,15 @@ def shape_matrix(doc: Document, options: Options) -> np.ndarray:
     counts = Counter(keys)
     profile = article_profile(doc)
     vocabulary = profile.vocabulary if profile else frozenset()
-    own = np.array(
-        [own_features(b, s, counts[k], vocabulary) for b, s, k in zip(blocks, scores, keys, strict=True)]
+    shapes = shapes if shapes is not None else [line_shape(b.text) for b in blocks]
+    own = np.array([
+        own_features(b, shape, s, counts[k], vocabulary)
+        for b, shape, s, k in zip(blocks, shapes, scores, keys, strict=True)
+    ])  # fmt: skip
+    words = np.array([shape.tokens for shape in shapes], dtype=float)
+    kept_words = np.array(
+        [kept_tokens(b, shape) if b.kept else 0 for b, shape in zip(blocks, shapes, strict=True)], dtype=float
     )
-    words = np.array([line_shape(b.text).tokens for b in blocks], dtype=float)
-    kept_words = np.array([line_shape(b.kept_text()).tokens if b.kept else 0 for b in blocks], dtype=float)
     prose = np.array([min(max(s, 0.0), PROSE_CAP) for s in scores])
     index = np.arange(n, dtype=float)
     kept_at = np.flatnonzero([b.kept for b in blocks])

@@ -81,18 +81,18 @@ def run(doc: Document, options: Options) -> None:
     import numpy as np
 
     from clean.textmodel.decode import decode
-    from clean.textmodel.features import line_shape, page_matrix
+    from clean.textmodel.features import kept_tokens, line_shape, page_matrix
     from clean.textmodel.trees import shipped_model
 
     if len(doc.blocks) < options.line_model_min_lines:
         return
     model = shipped_model()
-    matrix = page_matrix(doc, options, model.lexicon)
+    shapes = [line_shape(b.text) for b in doc.blocks]
+    matrix = page_matrix(doc, options, model.lexicon, shapes)
     log_odds = model.log_odds(matrix)
     # The tokens each line adds to the output when kept (as the benchmark counts them).
-    tokens = np.array(
-        [line_shape(b.kept_text() if b.kept else b.text).tokens for b in doc.blocks], dtype=float
-    )
+    pairs = zip(doc.blocks, shapes, strict=True)
+    tokens = np.array([kept_tokens(b, shape) if b.kept else shape.tokens for b, shape in pairs], dtype=float)
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
     cut = decode(log_odds, tokens, open_to_model, model.decoding)
     keep = cut.keep
