@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from clean.heuristics.site_template import host_of
 from clean.learned.lexical import LexicalModel, LinearWords, path_words, text_tokens
 from training.corpus import LabelledPage
 
@@ -30,9 +30,7 @@ WEIGHT_DIGITS = 3
 
 
 def domain(item: LabelledPage) -> str:
-    host = urlsplit(item.page.url).netloc.lower() if item.page.url else ""
-    host = host.removeprefix("www.")
-    return host or f"page-{item.page.id}"
+    return host_of(item.page.url) or f"page-{item.page.id}"
 
 
 def page_word_lists(item: LabelledPage, levels: int) -> tuple[list[list[str]], list[list[str]]]:

@@ -20,12 +20,12 @@ import pickle
 from collections import Counter
 from dataclasses import dataclass
 from multiprocessing import Pool
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from benchmarks import textmode, wcxb
 from clean.frontends.text import segment_text
+from clean.heuristics.site_template import host_of
 from clean.options import Options
 from clean.pipeline import TEXT_STAGES, run_stages
 from clean.textmodel.features import shape_matrix
@@ -73,8 +73,7 @@ def build(item: tuple[wcxb.Page, str]) -> TextPage:
 
 
 def page_domain(page: wcxb.Page) -> str:
-    netloc = urlsplit(page.url).netloc.lower() if page.url else ""
-    return netloc.removeprefix("www.") or page.id
+    return host_of(page.url) or page.id
 
 
 def inputs(pages: list[wcxb.Page]) -> list[tuple[wcxb.Page, str]]:

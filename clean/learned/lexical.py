@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
     from clean.learned.features import Elements
 
-WORD = re.compile(r"\w+")
 # A name's words: runs of lower-case letters (after a capital, for camelCase) or of capitals.
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _NAMES_START = re.compile(r"[#.]")
@@ -49,15 +48,13 @@ CLASS_LEVELS = 10
 MAX_TEXT_CHARS = 600
 
 
-def text_tokens(text: str) -> tuple[str, ...] | list[str]:
+def text_tokens(text: str) -> tuple[str, ...]:
     """The lower-cased word tokens of (the start of) a block's text.
 
     A short block's are the front end's, read back from the shared cache
     (clean/vocabulary.py): the same tokens, computed once.
     """
-    if len(text) <= MAX_TEXT_CHARS:
-        return word_tokens(text)
-    return WORD.findall(text[:MAX_TEXT_CHARS].lower())
+    return word_tokens(text[:MAX_TEXT_CHARS])
 
 
 @lru_cache(maxsize=16384)

@@ -11,28 +11,25 @@ pages of several different sites are in it, so it holds no site's own strings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from types import MappingProxyType
 
-from clean.vocabulary import short_text_cache
+from clean.vocabulary import word_tokens
 
-WORD = re.compile(r"\w+")
 # Words named in an explanation.
 EXPLAINED_WORDS = 3
 
 
-@short_text_cache(maxsize=4096)
 def line_words(text: str) -> frozenset[str]:
     """The line's distinct words, as the lexicon reads them (lowercased `\\w+`, as the benchmark)."""
-    return frozenset(WORD.findall(text.lower()))
+    return frozenset(word_tokens(text))
 
 
 def line_bigrams(text: str) -> frozenset[str]:
     """The line's distinct pairs of adjacent words, "word word"."""
-    words = WORD.findall(text.lower())
+    words = word_tokens(text)
     return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
 
 
