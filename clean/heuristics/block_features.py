@@ -20,7 +20,7 @@ from importlib import resources
 
 from clean.frontends.html.elements import ElementStats
 from clean.frontends.html.path import SEPARATOR, parse_unindexed_step, without_index
-from clean.heuristics.region import Region, is_semantic, prose_weight
+from clean.heuristics.region import Region, is_semantic
 from clean.model import Block
 from clean.rules.dom import dom_rules, unindexed_step_matches
 from clean.vocabulary import word_tokens
@@ -192,11 +192,11 @@ def block_features(
     total_prose: float,
     region: Region | None,
     total_blocks: int,
+    prose: Sequence[float],
     title: str = "",
-    prose: Sequence[float] | None = None,
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
-    `prose`: the blocks' prose weights (region.prose_weight), when the caller has them."""
+    `prose`: the blocks' prose weights (region.prose_weight)."""
     region_share = 0.0
     if region is not None and total_prose > 0:
         region_share = elements[region.path].prose / total_prose
@@ -207,8 +207,6 @@ def block_features(
     first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
     # The topic: the words of the region's prose (all prose when there is no region).
     words_of = [topic_words(b.text) for b in blocks]
-    if prose is None:
-        prose = [prose_weight(b) for b in blocks]
     topic = {
         w
         for i, weight in enumerate(prose)

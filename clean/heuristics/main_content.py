@@ -54,7 +54,7 @@ class PageView:
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
         return block_features(
-            self.blocks, self.elements, self.total_prose, self.region, total_blocks, title, self.prose
+            self.blocks, self.elements, self.total_prose, self.region, total_blocks, self.prose, title
         )
 
 
