@@ -15,6 +15,7 @@ from clean.frontends.text import segment_text
 from clean.options import Options
 from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, page_matrix
+from clean.textmodel.stage import REJUDGED_STAGES
 from clean.textmodel.trees import MODEL_FILE, model_from_dict, shipped_model
 
 WCXB = Path(__file__).resolve().parents[2] / "shared" / "data" / "wcxb" / "dev"
@@ -22,6 +23,8 @@ WCXB = Path(__file__).resolve().parents[2] / "shared" / "data" / "wcxb" / "dev"
 PAGES = ("0001", "0002", "0003", "0004")
 # Tune pages where the model restores lines page-edges removed.
 RESTORING = ("0036", "0041")
+# A tune page (a recipe index) whose items the headline-list rule takes for unrelated headlines.
+HEADLINE_ITEMS = "2974"
 
 
 def test_shipped_model_is_small_and_matches_the_features():
@@ -96,14 +99,14 @@ def test_stage_records_every_decision_with_its_weightiest_features(page_id):
 
 
 @pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
-def test_stage_can_be_switched_off_and_only_rejudges_page_edges():
+def test_stage_can_be_switched_off_and_only_rejudges_page_edges_and_headline_lists():
     texts = [page_text(page_id) for page_id in PAGES]
     changed = 0
     for text in texts:
         on, off = clean.clean_text(text), clean.clean_text(text, disable=["line-model"])
         assert not any(r.stage == "line-model" for r in off.removed)
-        # The named rules' removals stand: the model only restores what page-edges removed.
-        named_rules = {(r.block, r.rule) for r in off.removed if r.stage != "page-edges"}
+        # The named rules' removals stand: the model only restores what page-edges and headline-list removed.
+        named_rules = {(r.block, r.rule) for r in off.removed if r.stage not in REJUDGED_STAGES}
         assert named_rules <= {(r.block, r.rule) for r in on.removed}
         changed += on.text != off.text
     assert changed  # the model decides something on real pages
@@ -118,9 +121,23 @@ def test_a_restored_line_keeps_the_undone_removal_and_a_note():
         doc = run_stages(segment_text(page_text(page_id)), TEXT_STAGES, Options())
         for override in doc.overridden:
             assert override.stage == "line-model" and override.rule == "model-content"
-            assert override.removal.stage == "page-edges"  # the named rules' removals stand
+            assert override.removal.stage in REJUDGED_STAGES  # the named rules' removals stand
             assert doc.blocks[override.removal.block].kept
             assert doc.notes[override.removal.block] == override.reason
             assert "the page's cut" in override.reason
             restored += 1
     assert restored
+
+
+@pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_the_model_restores_a_listings_items_the_headline_rule_took_for_headlines():
+    text = page_text(HEADLINE_ITEMS)
+    off = clean.clean_text(text, disable=["line-model"])
+    doc = clean.clean_text(text).document
+    undone = [o for o in doc.overridden if o.removal.stage == "headline-list"]
+    assert undone  # the recipes listed on the page are its content
+    taken = {r.block for r in off.removed if r.rule == "headline-list"}
+    for override in undone:
+        assert override.removal.block in taken
+        assert doc.blocks[override.removal.block].kept
+        assert override.rule == "model-content" and "content probability" in override.reason

@@ -42,6 +42,7 @@ import numpy as np
 from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, lexical_columns
 from clean.textmodel.lexicon import EMPTY, Lexicon, lexicon_to_dict
+from clean.textmodel.stage import REJUDGED_STAGES
 from clean.textmodel.trees import FORMAT, MODEL_FILE, model_from_dict
 from training.text_corpus import TextPage
 from training.text_lexicon import (
@@ -55,7 +56,6 @@ from training.text_lexicon import (
 from training.tree_export import baseline, tree_arrays
 
 FOLDS = 5
-PAGE_EDGE_STAGE = "page-edges"
 MIN_LINES_CHOICES = (0, 10, 20, 30, 40, 60)
 
 
@@ -90,8 +90,8 @@ def f1(pred: Counter, gold: Counter) -> float:
 
 
 def fixed_removals(page: TextPage) -> np.ndarray:
-    """Lines a rule stage removed; page-edges' removals are the model's to judge again."""
-    return np.array([s is not None and s != PAGE_EDGE_STAGE for s in page.rule_stage], dtype=bool)
+    """Lines a rule stage removed, except those the stage judges again (REJUDGED_STAGES)."""
+    return np.array([s is not None and s not in REJUDGED_STAGES for s in page.rule_stage], dtype=bool)
 
 
 def page_f1(page: TextPage, keep: np.ndarray) -> float:
