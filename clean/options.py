@@ -89,7 +89,8 @@ class Options:
     # boilerplate; "decide", which also restores blocks the heuristic stages
     # removed when it scores them as content (rule removals only above learned_overrule_above).
     learned_scorer: str = "decide"
-    # Probability thresholds; None uses the stage threshold shipped with the model.
+    # Probability thresholds for every page; None (both): the cut chosen per page
+    # (clean/learned/page_cut.py), or the model's stage threshold if it ships no decoding.
     learned_remove_below: float | None = None
     learned_restore_above: float | None = None
     # "decide" also restores removals by the rule stages (DOM rules, cues,

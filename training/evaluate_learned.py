@@ -8,11 +8,12 @@ scratch on the same blocks):
   baseline   the pipeline as it is (clean.pipeline.html_stages())
   remove     baseline, then the learned stage in "remove" mode (a second opinion)
   decide     baseline, then the learned stage in "decide" mode (it replaces the
-             heuristics' verdicts; rule removals stand)
+             heuristics' verdicts; rule removals stand unless the model clears
+             the overrule bar); the page's cut when the model ships a decoding
   replace    main-content taken out, the learned stage in its place ("remove"
              mode right after the rules), headline lists after it
 
-`--thresholds 0.3,0.5` adds remove/decide variants at other thresholds.
+`--thresholds 0.3,0.5` adds remove/decide variants with that threshold on every page.
 Trafilatura's figures are read from benchmarks/results/quality.json when it
 is there, for the per-type comparison. The learned stage's own time (features,
 trees, explanations) is timed per page.
@@ -129,6 +130,10 @@ class _Models:
     @property
     def stage_threshold(self) -> float:
         return self.main.stage_threshold  # the fold models use the final model's threshold
+
+    @property
+    def decoding(self) -> dict[str, float] | None:
+        return self.main.decoding  # and its per-page cut (chosen by training/block_decoding.py)
 
     def features(self, doc: Document):
         if self.doc is not doc:

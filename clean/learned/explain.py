@@ -4,8 +4,10 @@ A reason names the probability, the threshold it was compared with, and the
 two or three features that pushed the block hardest towards the decision,
 each with the block's own value and how far it moved the log-odds, e.g.
 
-    learned scorer: content probability 0.08 (below 0.45): link density 0.92 (-1.4),
-    inside nav yes (-0.8), words 3 (-0.5)
+    learned scorer: content probability 0.08 (below the page's cut 0.45, expected F1 0.91):
+    link density 0.92 (-1.4), inside nav yes (-0.8), words 3 (-0.5)
+
+(with a fixed threshold instead of the page's cut: "(below 0.25)").
 """
 
 from __future__ import annotations
@@ -74,15 +76,23 @@ def explain(
     probability: float,
     threshold: float,
     words: Callable[[str, int], str] | None = None,
+    expected_f1: float | None = None,
 ) -> str:
-    """One line: the probability against the threshold, and the features behind the verdict."""
+    """One line: the probability against the threshold, and the features behind the verdict.
+
+    `expected_f1`: the threshold is the page's cut (clean/learned/page_cut.py), which
+    expects this F1 on the page.
+    """
     content = probability >= threshold
     side = "at or above" if content else "below"
     reasons = top_reasons(model, row, credit, 1 if content else -1, words=words)
     because = ": " + ", ".join(reasons) if reasons else ""
     # Three decimals when two would print the probability equal to the threshold.
     shown = f"{probability:.3f}" if f"{probability:.2f}" == f"{threshold:.2f}" else f"{probability:.2f}"
-    return f"learned scorer: content probability {shown} ({side} {threshold:.2f}){because}"
+    against = f"{threshold:.2f}"
+    if expected_f1 is not None:
+        against = f"the page's cut {against}, expected F1 {expected_f1:.2f}"
+    return f"learned scorer: content probability {shown} ({side} {against}){because}"
 
 
 def explain_rows(
@@ -92,6 +102,7 @@ def explain_rows(
     probabilities: np.ndarray,
     threshold: float,
     words: WordDetail | None = None,
+    expected_f1: float | None = None,
 ) -> dict[int, str]:
     """Reasons for the given rows of a page's feature matrix (computed for those rows only).
 
@@ -104,5 +115,5 @@ def explain_rows(
     for i, row in enumerate(rows):
         probability = float(probabilities[row])
         detail = (lambda name, direction, row=row: words(row, name, direction)) if words else None
-        reasons[row] = explain(model, matrix[row], credit[i], probability, threshold, detail)
+        reasons[row] = explain(model, matrix[row], credit[i], probability, threshold, detail, expected_f1)
     return reasons

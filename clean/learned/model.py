@@ -42,6 +42,9 @@ class TreeModel(TreeEnsemble):
     # rules and heuristics), both chosen on out-of-fold tune pages.
     threshold_probability: float
     stage_threshold: float
+    # The per-page cut's recalibration (clean/learned/page_cut.py): {"temperature", "shift"},
+    # chosen on out-of-fold tune pages; None: the stage uses stage_threshold on every page.
+    decoding: dict[str, float] | None = None
     info: dict
     # Stacked: the first ensemble's probabilities, summarised over each block's
     # surroundings (clean/learned/stacking.py), are extra columns for this one.
@@ -84,6 +87,7 @@ def model_from_dict(data: dict) -> TreeModel:
         **ensemble_fields(data),
         threshold_probability=float(data.get("threshold", 0.5)),
         stage_threshold=float(data.get("stage_threshold", data.get("threshold", 0.5))),
+        decoding={k: float(v) for k, v in data["decoding"].items()} if data.get("decoding") else None,
         info=data.get("info", {}),
         first=first,
         lexical=lexical,

@@ -2,30 +2,44 @@
 
 Rules stay the first stage; the model then judges the page after them:
 
-- "remove": a second opinion after the heuristics. Kept blocks it scores
-  below the threshold are removed (rule "learned-boilerplate").
+- "remove": a second opinion after the heuristics. Kept blocks under the
+  page's cut are removed (rule "learned-boilerplate").
 - "decide" (the default): the model replaces the heuristics' verdicts. Besides removing as
   above, it restores blocks that a heuristic stage (main content, headline
-  lists) removed when it scores them at or above the restore threshold
-  (Document.restore; the undone removal stays in Document.overridden, and the
-  restored block gets a note saying why). Removals by the rule stages (DOM
-  rules, cues, crumbs, menus, page edges) are undone the same way only at or
-  above the higher bar Options.learned_overrule_above (0.7); adverts, cookie
-  banners, popups, consent dialogs and repeats never.
+  lists) removed when they clear the page's cut (Document.restore; the undone
+  removal stays in Document.overridden, and the restored block gets a note
+  saying why). Removals by the rule stages (DOM rules, cues, crumbs, menus,
+  page edges) are open to the model only when it scores them at or above the
+  higher bar Options.learned_overrule_above (0.7), and are then undone the same
+  way if they clear the cut; adverts, cookie banners, popups, consent dialogs
+  and repeats never.
 - "off": nothing.
 
-"decide" is the default (held-out WCXB F1 0.846 -> 0.857 with the single-pass
-model; figures in training/README.md).
+The cut is chosen per page (clean/learned/page_cut.py): the blocks open to
+the model, ranked by probability, are kept up to the cut with the best
+expected F1, so a block needs a higher probability on a page the model is
+sure of than on one it doubts. A threshold given in the options
+(learned_remove_below, learned_restore_above) replaces the cut on every page,
+as before the cut (when the stage threshold served every page).
 
-Every reason is the model's explanation: the probability against the
-threshold and the features that pushed the block most.
+"decide" is the default (held-out WCXB F1 0.846 -> 0.860 with one threshold,
+-> 0.870 with the page's cut; figures in training/README.md).
+
+Every reason is the model's explanation: the probability against the page's
+cut (and the F1 the cut expects), and the features that pushed the block most.
 """
 
 from __future__ import annotations
 
-from clean.model import Document
+from typing import TYPE_CHECKING
+
+from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
+
+if TYPE_CHECKING:
+    from clean.learned.model import TreeModel
+    from clean.learned.page_cut import PageCut
 
 STAGE_NAME = "learned-scorer"
 REMOVE_RULE = "learned-boilerplate"
@@ -56,9 +70,17 @@ def _restore_bar(stage: str, rule: str, restore_above: float, overrule_above: fl
     return None
 
 
-def _thresholds(options: Options, shipped: float) -> tuple[float, float]:
+def _fixed_thresholds(options: Options, model: TreeModel) -> tuple[float, float] | None:
+    """(remove below, restore at or above) when one threshold serves every page; None: the page's cut.
+
+    The page's cut needs the model's decoding; a threshold given in the options
+    (learned_remove_below, learned_restore_above) replaces it on every page.
+    """
     remove = options.learned_remove_below
     restore = options.learned_restore_above
+    if remove is None and restore is None and model.decoding is not None:
+        return None
+    shipped = model.stage_threshold
     return (shipped if remove is None else remove, shipped if restore is None else restore)
 
 
@@ -82,46 +104,120 @@ def _spare_one(doc: Document, to_remove: list[int], to_restore: list[int], proba
     return [i for i in to_remove if i != best]
 
 
-def run(doc: Document, options: Options) -> None:
-    mode = options.learned_scorer
-    if mode not in MODES:
-        raise ValueError(f"learned_scorer must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "off" or not doc.blocks:
-        return
-    from clean.learned.explain import explain_rows
-    from clean.learned.model import shipped_model
+def _restorable(block: Block, probability: float, options: Options) -> float | None:
+    """The bar `block`'s removal sets for undoing it under the page's cut (0: the cut alone); None: never."""
+    if block.removal is None or block.removal.rule in KEEP_RULES:
+        return None
+    bar = _restore_bar(block.removal.stage, block.removal.rule, 0.0, options.learned_overrule_above)
+    return bar if bar is not None and probability >= bar else None
 
-    model = shipped_model()
-    remove_below, restore_above = _thresholds(options, model.stage_threshold)
-    matrix = model.features(doc)
-    probabilities = model.probabilities(matrix)
+
+def _cut_decisions(
+    doc: Document, options: Options, model: TreeModel, log_odds, probabilities
+) -> tuple[list[int], dict[int, float], PageCut | None]:
+    """(blocks to remove, blocks to restore -> the bar they cleared, the page's cut) under the page's cut.
+
+    Open to the model: the kept blocks and, in "decide" mode, the removals it may
+    undo (heuristic ones; rule ones the model scores at or above the overrule bar).
+    """
+    import numpy as np
+
+    from clean.learned.page_cut import headings_of_kept_sections, page_cut
+    from clean.vocabulary import word_tokens
+
+    restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
+    bars: dict[int, float] = {}
+    if restoring:
+        for b in doc.blocks:
+            bar = _restorable(b, float(probabilities[b.index]), options)
+            if bar is not None:
+                bars[b.index] = bar
+    open_to_model = np.array([b.kept or b.index in bars for b in doc.blocks], dtype=bool)
+    # The tokens each block adds to the output when kept (as the benchmark counts them).
+    tokens = np.array([len(word_tokens(b.kept_text())) for b in doc.blocks], dtype=float)
+    cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
+    if cut is None:  # no open block has words: the page keeps the rules' result
+        return [], {}, None
+    to_restore = {i: bar for i, bar in bars.items() if cut.keep[i]}
+    kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
+    kinds = [b.kind for b in doc.blocks]
+    spared = headings_of_kept_sections(cut.keep, kept_by_rules, open_to_model, kinds, tokens)
+    for index in spared:
+        doc.notes[index] = (
+            f"learned scorer: content probability {probabilities[index]:.2f} (below the page's cut "
+            f"{cut.threshold:.2f}), kept: a heading stays with the section it heads"
+        )
+    if not options.enabled(REMOVE_RULE):
+        return [], to_restore, cut
+    dropped = kept_by_rules & ~cut.keep
+    dropped[spared] = False
+    return np.flatnonzero(dropped).tolist(), to_restore, cut
+
+
+def _threshold_decisions(
+    doc: Document, options: Options, remove_below: float, restore_above: float, probabilities
+) -> tuple[list[int], dict[int, float]]:
+    """(blocks to remove, blocks to restore -> the bar they cleared) under one threshold for every page."""
     to_remove = [
         b.index
         for b in doc.blocks
         if b.kept and probabilities[b.index] < remove_below and options.enabled(REMOVE_RULE)
     ]
     bars: dict[int, float] = {}  # block index -> the bar it cleared, in block order
-    if mode == "decide" and options.enabled(RESTORE_RULE):
+    if options.learned_scorer == "decide" and options.enabled(RESTORE_RULE):
         for b in doc.blocks:
             if b.removal is None or b.removal.rule in KEEP_RULES:
                 continue
             bar = _restore_bar(b.removal.stage, b.removal.rule, restore_above, options.learned_overrule_above)
             if bar is not None and probabilities[b.index] >= bar:
                 bars[b.index] = bar
-    to_restore = list(bars)
-    to_remove = _spare_one(doc, to_remove, to_restore, probabilities)
+    return _spare_one(doc, to_remove, list(bars), probabilities), bars
+
+
+def run(doc: Document, options: Options) -> None:
+    mode = options.learned_scorer
+    if mode not in MODES:
+        raise ValueError(f"learned_scorer must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "off" or not doc.blocks:
+        return
+    import numpy as np
+
+    from clean.learned.explain import explain_rows
+    from clean.learned.model import shipped_model
+
+    model = shipped_model()
+    matrix = model.features(doc)
+    log_odds = model.log_odds(matrix)
+    probabilities = 1.0 / (1.0 + np.exp(-log_odds))
+    fixed = _fixed_thresholds(options, model)
+    if fixed is None:
+        to_remove, bars, cut = _cut_decisions(doc, options, model, log_odds, probabilities)
+        if cut is None:
+            return
+        remove_below, expected_f1 = cut.threshold, cut.expected_f1
+    else:
+        remove_below, restore_above = fixed
+        to_remove, bars = _threshold_decisions(doc, options, remove_below, restore_above, probabilities)
+        expected_f1 = None
     words = None
-    if model.lexical is not None:
+    if model.lexical is not None and (to_remove or bars):
         from clean.learned.lexical import word_details
 
         words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
-    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below, words)
-    for bar in sorted(set(bars.values())):
-        rows = [i for i in to_restore if bars[i] == bar]
-        reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
+    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below, words, expected_f1)
+    restored = list(bars)
+    if fixed is None:  # every restored block cleared the page's cut; a rule's removal also the overrule bar
+        reasons.update(explain_rows(model, matrix, restored, probabilities, remove_below, words, expected_f1))
+        for i in restored:
+            if bars[i] > 0:
+                reasons[i] += f"; over a rule: at or above {bars[i]:.2f}"
+    else:
+        for bar in sorted(set(bars.values())):
+            rows = [i for i in restored if bars[i] == bar]
+            reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
     for index in to_remove:
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
-    for index in to_restore:
+    for index in restored:
         block = doc.blocks[index]
         override = doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
         if override is not None:  # the report shows notes beside kept blocks: say what was undone
