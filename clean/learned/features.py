@@ -172,11 +172,20 @@ def element_arrays(
     paths: list[str] = []
     parent: list[int] = []
     depth: list[int] = []
-    block_element = np.empty(len(blocks), dtype=np.int64)
-    for index, block in enumerate(blocks):
+    block_element: list[int] = []
+    for block in blocks:
         path = block.path or ""
         element = ids.get(path)
         if element is None:
+            up, found, _ = path.rpartition(SEPARATOR)
+            up_id = ids.get(up) if found else None
+            if up_id is not None:  # the common case: a new element inside a known one
+                element = ids[path] = len(paths)
+                paths.append(path)
+                parent.append(up_id)
+                depth.append(depth[up_id] + 1)
+                block_element.append(element)
+                continue
             # Climb to the nearest element with an id (or past the top), noting each parent once.
             chain = []
             current = path
@@ -196,16 +205,17 @@ def element_arrays(
                 parent.append(up_id)
                 depth.append(0 if up_id == element else depth[up_id] + 1)
             element = ids[path]
-        block_element[index] = element
+        block_element.append(element)
+    block_element_array = np.asarray(block_element, dtype=np.int64)
     parent_array = np.asarray(parent, dtype=np.int64)
     depth_array = np.asarray(depth, dtype=np.int64)
     count = len(paths)
     sums = np.zeros((count, 4))
     for column, values in enumerate((prose, chars, link_chars, np.ones(len(blocks)))):
-        sums[:, column] = np.bincount(block_element, weights=values, minlength=count)
+        sums[:, column] = np.bincount(block_element_array, weights=values, minlength=count)
     order = np.argsort(depth_array, kind="stable")
     levels = np.split(order, np.flatnonzero(np.diff(depth_array[order])) + 1)
-    elements = Elements(paths, parent_array, depth_array, block_element, sums, levels)
+    elements = Elements(paths, parent_array, depth_array, block_element_array, sums, levels)
     for ids_at_depth in reversed(elements.levels[1:]):  # deepest first: children before parents
         np.add.at(sums, parent_array[ids_at_depth], sums[ids_at_depth])
     return elements
@@ -315,7 +325,7 @@ def _shared(text: str, vocabulary: set[str]) -> float:
         return 0.0
     # A short block's tokens are the front end's, read back from the shared cache.
     words = word_tokens(text) if len(text) <= SHAPE_CHARS else WORD.findall(text[:SHAPE_CHARS].lower())
-    return sum(1 for w in words if w in vocabulary) / len(words) if words else 0.0
+    return sum(map(vocabulary.__contains__, words)) / len(words) if words else 0.0
 
 
 _KIND_COLUMN = {kind: i for i, kind in enumerate(KINDS)}
@@ -414,14 +424,17 @@ def page_features(
         if path not in shape_memo:
             shape_memo[path] = SHAPE_INDEX.sub("", path)
     shape_keys = [shape_memo[p] for p in paths]
-    shape_counts: dict[str, int] = {}
-    for key in shape_keys:
-        shape_counts[key] = shape_counts.get(key, 0) + 1
+    # Each distinct shape numbered in order of appearance: counts and sums per shape are numpy's.
+    shape_numbers: dict[str, int] = {}
+    shape_ids = np.fromiter(
+        (shape_numbers.setdefault(key, len(shape_numbers)) for key in shape_keys), dtype=np.int64, count=n
+    )
+    shape_counts = np.bincount(shape_ids)
     group_counts: dict[int, int] = {}
     for block in blocks:
         group_counts[block.group] = group_counts.get(block.group, 0) + 1
     columns["same text elsewhere on page (log)"] = np.log1p([text_counts[t] - 1 for t in texts])
-    columns["same DOM shape on page (log)"] = np.log1p([shape_counts[k] - 1 for k in shape_keys])
+    columns["same DOM shape on page (log)"] = np.log1p(shape_counts[shape_ids] - 1)
     columns["items in its list (log)"] = np.log1p([group_counts[b.group] - 1 for b in blocks])
 
     # Where the page's prose is.
@@ -483,7 +496,7 @@ def page_features(
         chars=chars,
         link_chars=link_chars,
         tags=[b.tag or "" for b in blocks],
-        shape_keys=shape_keys,
+        shape_ids=shape_ids,
         shape_counts=shape_counts,
     )
     parts = [own, vocab.astype(np.float32), _context(own), page]

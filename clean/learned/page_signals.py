@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -65,18 +66,37 @@ def comment_words() -> frozenset[str]:
     return _page_type_data()[1]
 
 
+def _literal_led_matches(pattern: re.Pattern, literal: str, text: str, end: int) -> Iterator[re.Match]:
+    """pattern.finditer(text[:end]) for a pattern that starts with `literal`, found faster.
+
+    str.find jumps between the literal's occurrences (it is many times faster
+    than the regex engine's scan, and most pages hold few or none); the pattern
+    is tried at each, and the search resumes after a match, as finditer does.
+    """
+    at = text.find(literal, 0, end)
+    while at >= 0:
+        match = pattern.match(text, at, end)
+        if match is None:
+            at = text.find(literal, at + 1, end)
+        else:
+            yield match
+            at = text.find(literal, match.end(), end)
+
+
 def declared_types(source: str) -> set[str]:
     """The page type groups the markup declares (JSON-LD, microdata, og:type)."""
     groups = _page_type_data()[0]
-    head = source[:SCAN_CHARS]
+    end = min(len(source), SCAN_CHARS)
     found: set[str] = set()
-    for match in _JSONLD_TYPE.finditer(head):
+    for match in _literal_led_matches(_JSONLD_TYPE, '"@type"', source, end):
         found.add(match.group(1).rpartition("/")[2].lower())
-    for match in _ITEMTYPE.finditer(head):
+    for match in _literal_led_matches(_ITEMTYPE, "itemtype", source, end):
         found.add(match.group(1).lower())
-    at = head.find("og:type")
+    at = source.find("og:type", 0, end)
     if at >= 0:
-        match = _OG_AFTER.match(head, at) or _OG_BEFORE.search(head, max(at - OG_WINDOW, 0), at + 8)
+        match = _OG_AFTER.match(source, at, end) or _OG_BEFORE.search(
+            source, max(at - OG_WINDOW, 0), min(at + 8, end)
+        )
         if match:
             value = match.group(1).strip().lower()
             found.update((value, "og:" + value))
@@ -90,27 +110,31 @@ def page_columns(
     chars: np.ndarray,
     link_chars: np.ndarray,
     tags: list[str],
-    shape_keys: list[str],
-    shape_counts: dict[str, int],
+    shape_ids: np.ndarray,
+    shape_counts: np.ndarray,
 ) -> np.ndarray:
-    """The PAGE_NAMES columns (rows in block order), float32."""
+    """The PAGE_NAMES columns (rows in block order), float32.
+
+    `shape_ids`: per block, the number of its DOM shape (its path without
+    positions); `shape_counts`: per shape number, how many blocks have it.
+    """
     import numpy as np
 
     n = len(words)
     declared = declared_types(source)
     page_words = max(float(words.sum()), 1.0)
-    repeated = np.array([shape_counts[k] >= REPEATED_SHAPE_MIN for k in shape_keys], dtype=bool)
-    shape_words: dict[str, float] = {}
-    for key, count in zip(shape_keys, words.tolist(), strict=True):
-        shape_words[key] = shape_words.get(key, 0.0) + count
+    repeated_shapes = shape_counts >= REPEATED_SHAPE_MIN
+    repeated = repeated_shapes[shape_ids]
+    # Word counts are whole numbers: their sums are exact in any order.
+    shape_words = np.bincount(shape_ids, weights=words, minlength=len(shape_counts))
     constants = [
         *(float(t in declared) for t in PAGE_TYPES),
         float(link_chars.sum()) / max(float(chars.sum()), 1.0),
         math.log1p(sum(1 for t in tags if t in ("h2", "h3"))),
-        math.log1p(sum(1 for k, c in shape_counts.items() if c >= REPEATED_SHAPE_MIN)),
+        math.log1p(int(repeated_shapes.sum())),
         float(words[repeated].sum()) / page_words,
     ]
     matrix = np.empty((n, len(PAGE_NAMES)), dtype=np.float32)
     matrix[:, : len(constants)] = np.asarray(constants, dtype=np.float32)[None, :]
-    matrix[:, len(constants)] = [shape_words[k] / page_words for k in shape_keys]
+    matrix[:, len(constants)] = shape_words[shape_ids] / page_words
     return matrix
