@@ -52,6 +52,7 @@ def element_stats(blocks: Sequence[Block], prose: Sequence[float]) -> dict[str, 
     elements: dict[str, ElementStats] = {}
     stack: list[ElementStats] = []
     element: ElementStats | None = None  # the innermost open element, stack[-1]
+    gap = len(SEPARATOR)
     for block, weight in zip(blocks, prose, strict=True):
         path = block.path
         if not path:
@@ -62,18 +63,29 @@ def element_stats(blocks: Sequence[Block], prose: Sequence[float]) -> dict[str, 
                 if path == top or path.startswith(top) and path.startswith(SEPARATOR, len(top)):
                     break
                 done = stack.pop()
-                if stack:
-                    stack[-1].add(done)
+                if stack:  # ElementStats.add, inlined: the loop's most frequent call
+                    parent = stack[-1]
+                    parent.words += done.words
+                    parent.chars += done.chars
+                    parent.link_chars += done.link_chars
+                    parent.prose += done.prose
+                    parent.blocks += done.blocks
+                    parent.holds_h1 = parent.holds_h1 or done.holds_h1
             if not stack or stack[-1].path != path:
-                prefix = stack[-1].path if stack else ""
-                rest = path[len(prefix) + len(SEPARATOR) :] if prefix else path
-                for part in rest.split(SEPARATOR):
-                    prefix = f"{prefix}{SEPARATOR}{part}" if prefix else part
+                # Open the elements between the innermost open one and the block's own,
+                # each named by a prefix of the block's path (a slice: no string building).
+                start = len(stack[-1].path) + gap if stack else 0
+                while True:
+                    end = path.find(SEPARATOR, start)
+                    prefix = path if end < 0 else path[:end]
                     opened = ElementStats(prefix)
                     if stack:
                         stack[-1].children.append(prefix)
                     elements[prefix] = opened
                     stack.append(opened)
+                    if end < 0:
+                        break
+                    start = end + gap
             element = stack[-1]
         features = block.features
         element.words += features.get("words", 0.0)
