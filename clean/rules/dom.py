@@ -177,7 +177,6 @@ class RuleFinder:
         self.shape = shape
         self.rules = dom_rules()
         self.enabled = [options.enabled(rule.name) for rule in self.rules]
-        self.decided: dict[str, Found] = {}
         self.content_rules = self._rules_matching_the_content()
 
     def _rules_matching_the_content(self) -> dict[int, float]:
@@ -212,25 +211,24 @@ class RuleFinder:
             if prose >= COLLECTIVE_PROSE_SHARE * total and total - prose < COLLECTIVE_MAX_OTHER_PROSE
         }
 
-    def find(self, path: str) -> Found:
-        """The innermost matching element on the path wins; memoised per element."""
-        # Climb to the nearest element already decided, then decide downwards
-        # (iteratively: pages can be deeper than Python's recursion limit).
-        chain: list[str] = []
-        current = path
-        while current and current not in self.decided:
-            chain.append(current)
-            current = current.rpartition(SEPARATOR)[0]
-        found = self.decided.get(current) if current else None
-        for element_path in reversed(chain):
-            own = element_path.rpartition(SEPARATOR)[2]
+    def decisions(self) -> dict[str, Found]:
+        """Every element's rule (or None): its own when one applies, else its parent's.
+
+        The page's elements come parents first (PageShape lists them in document
+        order), so each element's parent is decided before it: one pass, one
+        rpartition and one rule look-up per element.
+        """
+        decided: dict[str, Found] = {}
+        for path in self.shape.elements:
+            parent, _, own = path.rpartition(SEPARATOR)
+            found = decided.get(parent) if parent else None
             matches = step_matches(own)
             if matches:  # most elements match no rule: no call for them
-                decided = self._own(element_path, own, matches)
-                if decided is not None:
-                    found = decided
-            self.decided[element_path] = found
-        return found
+                decision = self._own(path, own, matches)
+                if decision is not None:
+                    found = decision
+            decided[path] = found
+        return decided
 
     def _own(self, path: str, own: str, matches: tuple[tuple[int, str], ...]) -> Found:
         element = self.shape.elements[path]
@@ -251,11 +249,11 @@ class RuleFinder:
 
 
 def run(doc: Document, options: Options) -> None:
-    finder = RuleFinder(PageShape(doc), options)
+    decided = RuleFinder(PageShape(doc), options).decisions()
     for block in doc.blocks:
         if not block.kept or not block.path:
             continue
-        found = finder.find(block.path)
+        found = decided[block.path]
         if found is not None:
             rule, matched, element = found
             doc.remove(block, STAGE_NAME, rule.name, f"{rule.reason}: {matched} on {element}")
