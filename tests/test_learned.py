@@ -511,7 +511,6 @@ def _page(source: str) -> Document:
 @pytest.mark.parametrize("source", ["news_article", "section_headings", *WCXB_PAGES])
 def test_the_stage_keeps_the_open_blocks_up_to_the_cut_with_the_best_expected_f1(source: str):
     from clean.textmodel.decode import content_probability
-    from clean.vocabulary import word_tokens
 
     stages = html_stages()
     at = stages.index(learned_stage.STAGE)
@@ -520,7 +519,7 @@ def test_the_stage_keeps_the_open_blocks_up_to_the_cut_with_the_best_expected_f1
     log_odds = model.log_odds(model.features(before))
     raw = 1.0 / (1.0 + np.exp(-log_odds))
     p = content_probability(log_odds, model.decoding)
-    tokens = np.array([len(word_tokens(b.kept_text())) for b in before.blocks], dtype=float)
+    tokens = np.array([b.features["words"] for b in before.blocks], dtype=float)
     bar = Options().learned_overrule_above
     open_to_model = np.array(
         [

@@ -4,7 +4,8 @@
 
 1. Every WCXB dev page is parsed and run through the HTML pipeline up to the
    learned stage; per block it records what the rules decided (kept, or the
-   removing stage and rule), its benchmark tokens and the model's log-odds:
+   removing stage and rule), its benchmark tokens (for scoring), its word
+   count (what the stage weighs it by) and the model's log-odds:
    tune pages from the fold model that did not see them (train_block_model.py
    --fold-models, fold = page id % folds), held-out pages from the final model.
    The records are cached (--records), so step 2 takes seconds.
@@ -61,6 +62,7 @@ class PageRecord:
     gold: np.ndarray  # gold token counts by id
     stage_f1: float  # the real stage's output (the model file's settings), scored like the benchmark
     kinds: list[str] | None = None  # Block.kind per block (heading, paragraph, list-item, ...)
+    words: np.ndarray | None = None  # the front end's word count per block (Block.features["words"])
 
     @property
     def kept(self) -> np.ndarray:
@@ -146,8 +148,19 @@ def collect(page) -> PageRecord | None:
         model_module.shipped_model = original
     stage_f1 = score_output(page, gold_bag, output_text(doc)).f1
     kinds = [b.kind for b in doc.blocks]
+    words = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
     return PageRecord(
-        page.id, page.page_type, page.heldout, log_odds, stage, rule, block_tokens, gold, stage_f1, kinds
+        page.id,
+        page.page_type,
+        page.heldout,
+        log_odds,
+        stage,
+        rule,
+        block_tokens,
+        gold,
+        stage_f1,
+        kinds,
+        words,
     )
 
 
@@ -183,7 +196,7 @@ def cut_keep(record: PageRecord, decoding: dict[str, float], overrule: float | N
     probability = 1.0 / (1.0 + np.exp(-record.log_odds))
     bars = _open_bars(record, probability, 0.0, overrule)
     open_to_model = np.nan_to_num(bars, nan=2.0) <= probability
-    tokens_per_block = np.array([len(t) for t in record.block_tokens], dtype=float)
+    tokens_per_block = record.words  # what the stage weighs blocks by
     cut = page_cut(record.log_odds, tokens_per_block, open_to_model, decoding)
     if cut is None:
         return record.kept
