@@ -45,6 +45,8 @@ class TextPage:
     rule_stage: list[str | None]  # the stage that removed the line before the model, if any
     texts: list[str]  # each line's text, for the lexical model (training/text_lexicon.py)
     domain: str  # URL netloc without "www." (the page id when there is no URL): folds group by it
+    # Each line's number in the input text (a gap is a blank line); None: no blank lines between them.
+    line_numbers: np.ndarray | None = None
 
 
 def stages_before_model() -> tuple:
@@ -69,6 +71,7 @@ def build(item: tuple[wcxb.Page, str]) -> TextPage:
         rule_stage=[None if b.removal is None else b.removal.stage for b in doc.blocks],
         texts=[b.text for b in doc.blocks],
         domain=page_domain(page),
+        line_numbers=np.array([b.lines[0] if b.lines else b.index for b in doc.blocks], dtype=np.int32),
     )
 
 

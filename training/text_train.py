@@ -22,6 +22,15 @@
 saves it elsewhere (a trial to compare before shipping). Both figures are also
 printed by min-lines threshold: pages under N lines keep the rules' result, as
 the stage does under Options.line_model_min_lines.
+`--stack` adds a second pass (clean/textmodel/context.py): a second ensemble
+of the same size reads the features plus the first pass's log-odds in
+context. Every first-pass log-odds it learns from is out of fold by site,
+nested: the second pass that leaves fold k out learns page p's context from a
+first pass that saw neither fold k nor p's fold (`FirstPasses`, 10 fits by
+pairs of folds besides the 5 usual ones); the shipped second pass learns from
+the usual 5-fold out-of-fold first pass, held-out pages are scored by the
+shipped first pass. Both passes' out-of-fold figures are printed.
+`--dump PATH` saves the out-of-fold and held-out log-odds (for decoding trials).
 `--keep-decoding` skips steps 1-2 and keeps the shipped file's decoding (and
 its out-of-fold figure, marked as such): a quick refit, one ensemble instead
 of six, when the rule stages changed a little since the decoding was chosen.
@@ -39,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
+from clean.textmodel.context import CONTEXT_NAMES, context_columns
 from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, lexical_columns
 from clean.textmodel.lexicon import EMPTY, Lexicon, lexicon_to_dict
@@ -50,7 +60,6 @@ from training.text_lexicon import (
     WordMatrices,
     domain_folds,
     fit_lexicon,
-    out_of_fold_scores,
     page_scores,
 )
 from training.tree_export import baseline, tree_arrays
@@ -124,21 +133,31 @@ def choose_decoding(pages: list[TextPage], log_odds: list[np.ndarray]) -> tuple[
     return best[1], best[0]
 
 
-def export(model, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:
-    arrays = tree_arrays(model, value_digits=6)
-    return {
+def export(model, second, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:
+    exported = {
         "format": FORMAT,
         "features": list(FEATURE_NAMES),
         "baseline": baseline(model),
-        "trees": arrays,
+        "trees": tree_arrays(model, value_digits=6),
         "decoding": decoding,
         "lexicon": lexicon_to_dict(lexicon),
         "info": info,
     }
+    if second is not None:
+        exported["second"] = {
+            "features": list(FEATURE_NAMES + CONTEXT_NAMES),
+            "baseline": baseline(second),
+            "trees": tree_arrays(second, value_digits=6),
+        }
+    return exported
 
 
 class Lexical:
-    """The lexical scores the trees see, all out of fold, and the lexicons behind them."""
+    """The lexical scores the trees see, all out of fold, and the lexicons behind them.
+
+    Every lexicon is fitted on the tune pages outside a set of folds and kept
+    (`without`), so the nested fits of stacking reuse them: at most 26 fits.
+    """
 
     def __init__(self, tune: list[TextPage], args: argparse.Namespace) -> None:
         self.tune, self.on = tune, not args.no_lexical
@@ -149,11 +168,21 @@ class Lexical:
         self.matrices = WordMatrices.of(tune, args.bigrams) if self.on else None
         self.everyone = np.ones(len(tune), dtype=bool)
         self.edge_share = args.edge_lexicon
+        self._fitted: dict[frozenset[int], list[Lexicon]] = {}
 
-    def fit(self, chosen: np.ndarray) -> list[Lexicon]:
+    def without(self, excluded: frozenset[int]) -> list[Lexicon]:
+        """The lexicons fitted on the tune pages of every fold but `excluded`."""
         if not self.on:
             return [EMPTY]
-        return [fit_lexicon(self.tune, self.matrices, chosen, s) for s in self.all_settings]
+        if excluded not in self._fitted:
+            chosen = ~np.isin(self.folds, list(excluded))
+            fits = [fit_lexicon(self.tune, self.matrices, chosen, s) for s in self.all_settings]
+            self._fitted[excluded] = fits
+        return self._fitted[excluded]
+
+    def fit(self, chosen: np.ndarray) -> list[Lexicon]:
+        excluded = frozenset(np.unique(self.folds[~chosen]).tolist())
+        return self.without(excluded)
 
     @property
     def all_settings(self) -> list[LexiconSettings]:
@@ -163,12 +192,11 @@ class Lexical:
 
     def out_of_fold(self, within: np.ndarray) -> list[np.ndarray | None]:
         """Scores (lines x lexicons) of the pages in `within`, by lexicons fitted on the other folds in it."""
-        if not self.on:
-            return [scored([EMPTY], p) if w else None for p, w in zip(self.tune, within, strict=True)]
-        per_lexicon = [
-            out_of_fold_scores(self.tune, self.matrices, self.folds, within, s) for s in self.all_settings
+        excluded = frozenset(np.unique(self.folds[~within]).tolist())
+        return [
+            scored(self.without(excluded | {int(self.folds[i])}), page) if w else None
+            for i, (page, w) in enumerate(zip(self.tune, within, strict=True))
         ]
-        return [None if s[0] is None else np.column_stack(s) for s in zip(*per_lexicon, strict=True)]
 
 
 def scored(lexicons: list[Lexicon], page: TextPage) -> np.ndarray:
@@ -184,9 +212,88 @@ def with_scores(page: TextPage, scores: np.ndarray) -> TextPage:
     return dataclasses.replace(page, matrix=matrix.astype(np.float32))
 
 
+class FirstPasses:
+    """First-pass ensembles fitted on the tune pages outside a set of folds (kept), and their log-odds.
+
+    Stacking needs, for the second pass that leaves fold k out, first-pass
+    log-odds of every other page from a model that saw neither fold k nor the
+    page's own fold: one fit per pair of folds (10), besides the 5 usual ones.
+    """
+
+    def __init__(self, tune: list[TextPage], lexical: Lexical, args: argparse.Namespace) -> None:
+        self.tune, self.lexical, self.args = tune, lexical, args
+        self._models: dict[frozenset[int], object] = {}
+        self._log_odds: dict[tuple[int, frozenset[int]], tuple[np.ndarray, TextPage]] = {}
+        self.decoding: dict[str, float] = {}  # the first pass's own, chosen out of fold (for comparison)
+
+    def model(self, excluded: frozenset[int]):
+        if excluded not in self._models:
+            within = ~np.isin(self.lexical.folds, list(excluded))
+            inner = self.lexical.out_of_fold(within)
+            pages = [with_scores(self.tune[i], inner[i]) for i in np.flatnonzero(within)]
+            self._models[excluded] = fit(pages, self.args)
+            print(f"first pass without folds {sorted(excluded)} fitted", flush=True)
+        return self._models[excluded]
+
+    def log_odds(self, i: int, excluded: frozenset[int]) -> tuple[np.ndarray, TextPage]:
+        """Page i (whose fold is in `excluded`) scored by the model and lexicon that left `excluded` out."""
+        key = (i, excluded)
+        if key not in self._log_odds:
+            page = with_scores(self.tune[i], scored(self.lexical.without(excluded), self.tune[i]))
+            value = self.model(excluded).decision_function(page.matrix) if len(page.labels) else np.zeros(0)
+            self._log_odds[key] = (value, page)
+        return self._log_odds[key]
+
+
+def stacked(page: TextPage, first_log_odds: np.ndarray) -> TextPage:
+    """The page with the second pass's context columns after its first-pass columns."""
+    tokens = np.array([len(t) for t in page.kept_tokens], dtype=float)
+    numbers = page.line_numbers if page.line_numbers is not None else np.arange(len(tokens))
+    columns = context_columns(first_log_odds, tokens, numbers)
+    return dataclasses.replace(page, matrix=np.hstack([page.matrix, columns]).astype(np.float32))
+
+
+def fit_second(first: FirstPasses, excluded: frozenset[int], args: argparse.Namespace):
+    """The second pass fitted on the pages outside `excluded`, each on first-pass log-odds out of its fold."""
+    folds = first.lexical.folds
+    pages = []
+    for i in np.flatnonzero(~np.isin(folds, list(excluded))):
+        log_odds, page = first.log_odds(int(i), excluded | {int(folds[i])})
+        pages.append(stacked(page, log_odds))
+    model = fit(pages, args)
+    print(f"second pass without folds {sorted(excluded)} fitted", flush=True)
+    return model
+
+
+def stacked_decoding(
+    tune: list[TextPage], first: FirstPasses, args: argparse.Namespace
+) -> tuple[dict[str, float], float, list[np.ndarray], list[np.ndarray]]:
+    """Out-of-fold log-odds of both passes on every tune page; the second's decoding chosen on them."""
+    folds = first.lexical.folds
+    oof_first: list[np.ndarray] = [np.zeros(0)] * len(tune)
+    oof_second: list[np.ndarray] = [np.zeros(0)] * len(tune)
+    for fold in range(FOLDS):
+        excluded = frozenset({fold})
+        second = fit_second(first, excluded, args)
+        for i in np.flatnonzero(folds == fold):
+            log_odds, page = first.log_odds(int(i), excluded)
+            oof_first[i] = log_odds
+            if len(log_odds):
+                oof_second[i] = second.decision_function(stacked(page, log_odds).matrix)
+    first_decoding, first_f1 = choose_decoding(tune, oof_first)
+    first.decoding = first_decoding
+    print(f"tune (out-of-fold): first pass alone {first_f1:.4f} with {first_decoding}")
+    print(f"tune (out-of-fold) first pass by min lines: {min_lines_report(tune, oof_first, first_decoding)}")
+    decoding, tune_f1 = choose_decoding(tune, oof_second)
+    base_tune = float(np.mean([baseline_f1(p) for p in tune]))
+    print(f"tune (out-of-fold): rules {base_tune:.4f} -> stacked model {tune_f1:.4f} with {decoding}")
+    print(f"tune (out-of-fold) by min lines: {min_lines_report(tune, oof_second, decoding)}")
+    return decoding, tune_f1, oof_first, oof_second
+
+
 def out_of_fold_decoding(
     tune: list[TextPage], lexical: Lexical, args: argparse.Namespace
-) -> tuple[dict[str, float], float]:
+) -> tuple[dict[str, float], float, list[np.ndarray]]:
     """Steps 1-2: out-of-fold log-odds of every tune page, and the decoding chosen on them."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(tune)
     folds = lexical.folds
@@ -203,7 +310,7 @@ def out_of_fold_decoding(
     base_tune = float(np.mean([baseline_f1(p) for p in tune]))
     print(f"tune (out-of-fold): rules {base_tune:.4f} -> model {tune_f1:.4f} with {decoding}")
     print(f"tune (out-of-fold) by min lines: {min_lines_report(tune, oof, decoding)}")
-    return decoding, tune_f1
+    return decoding, tune_f1, oof
 
 
 def min_lines_report(pages: list[TextPage], log_odds: list[np.ndarray], decoding: dict[str, float]) -> str:
@@ -214,10 +321,12 @@ def min_lines_report(pages: list[TextPage], log_odds: list[np.ndarray], decoding
     return ", ".join(f"{n}: {np.where(lines < n, rules, model).mean():.4f}" for n in MIN_LINES_CHOICES)
 
 
-def report_heldout(heldout: list[TextPage], log_odds: list[np.ndarray], decoding: dict[str, float]) -> None:
+def report_heldout(
+    heldout: list[TextPage], log_odds: list[np.ndarray], decoding: dict[str, float], label: str = "model"
+) -> None:
     held = [decoded_f1(p, lo, decoding) for p, lo in zip(heldout, log_odds, strict=True)]
-    print(f"held-out: rules {np.mean([baseline_f1(p) for p in heldout]):.4f} -> model {np.mean(held):.4f}")
-    print(f"held-out by min lines: {min_lines_report(heldout, log_odds, decoding)}")
+    print(f"held-out: rules {np.mean([baseline_f1(p) for p in heldout]):.4f} -> {label} {np.mean(held):.4f}")
+    print(f"held-out ({label}) by min lines: {min_lines_report(heldout, log_odds, decoding)}")
 
 
 def keep_shipped_decoding() -> tuple[dict[str, float], float, str]:
@@ -253,6 +362,8 @@ def main(argv: list[str] | None = None) -> None:
         "--edge-lexicon", type=float, default=0.0,
         help="measure a second lexicon fitted on the lines within this share of the page's ends (no export)",
     )  # fmt: skip
+    parser.add_argument("--stack", action="store_true", help="a second pass: first-pass log-odds in context")
+    parser.add_argument("--dump", type=Path, help="save out-of-fold and held-out log-odds here (pickle)")
     args = parser.parse_args(argv)
     with open(args.corpus, "rb") as f:
         corpus: list[TextPage] = pickle.load(f)
@@ -260,21 +371,33 @@ def main(argv: list[str] | None = None) -> None:
     heldout = [p for p in corpus if p.heldout]
 
     lexical = Lexical(tune, args)
-    if args.keep_decoding:
-        decoding, tune_f1, figure = keep_shipped_decoding()
+    dump: dict = {"tune ids": [p.id for p in tune], "heldout ids": [p.id for p in heldout]}
+    second = None
+    if args.stack:
+        first = FirstPasses(tune, lexical, args)
+        if args.keep_decoding:
+            decoding, tune_f1, figure = keep_shipped_decoding()
+            first.decoding = decoding
+        else:
+            decoding, tune_f1, dump["oof first"], dump["oof"] = stacked_decoding(tune, first, args)
+            figure = "tune out-of-fold F1"
+        model = first.model(frozenset())
+        second = fit_second(first, frozenset(), args)
     else:
-        decoding, tune_f1 = out_of_fold_decoding(tune, lexical, args)
-        figure = "tune out-of-fold F1"
-
-    oof_scores = lexical.out_of_fold(lexical.everyone)
-    model = fit([with_scores(p, s) for p, s in zip(tune, oof_scores, strict=True)], args)
+        if args.keep_decoding:
+            decoding, tune_f1, figure = keep_shipped_decoding()
+        else:
+            decoding, tune_f1, dump["oof"] = out_of_fold_decoding(tune, lexical, args)
+            figure = "tune out-of-fold F1"
+        oof_scores = lexical.out_of_fold(lexical.everyone)
+        model = fit([with_scores(p, s) for p, s in zip(tune, oof_scores, strict=True)], args)
     lexicons = lexical.fit(lexical.everyone)
     if args.edge_lexicon:  # the runtime reads one lexicon: held-out scored with scikit-learn, nothing written
         heldout = [with_scores(p, scored(lexicons, p)) for p in heldout]
         report_heldout(heldout, [model.decision_function(p.matrix) for p in heldout], decoding)
         return
     lexicon = lexicons[0]
-    exported = export(model, decoding, lexicon, {
+    exported = export(model, second, decoding, lexicon, {
         "trained on": f"{len(tune)} WCXB dev tune pages (ids not divisible by 5)",
         "trees": args.trees, "depth": args.depth, "learning rate": args.learning_rate,
         "min samples per leaf": args.min_leaf, figure: round(tune_f1, 4),
@@ -286,10 +409,22 @@ def main(argv: list[str] | None = None) -> None:
     })  # fmt: skip
     shipped = model_from_dict(json.loads(json.dumps(exported)))
     heldout = [with_scores(p, scored([shipped.lexicon], p)) for p in heldout]
-    report_heldout(heldout, [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout], decoding)
+    held_log_odds = [shipped.log_odds(p.matrix.astype(np.float64)) for p in heldout]
     check = heldout[0].matrix.astype(np.float64)
-    gap = float(np.abs(shipped.log_odds(check) - model.decision_function(check)).max())
+    gap = float(np.abs(held_log_odds[0] - model.decision_function(check)).max())
+    if second is not None:
+        dump["heldout first"] = held_log_odds
+        report_heldout(heldout, held_log_odds, first.decoding, "first pass alone")
+        heldout = [stacked(p, lo) for p, lo in zip(heldout, held_log_odds, strict=True)]
+        held_log_odds = [shipped.second.log_odds(p.matrix.astype(np.float64)) for p in heldout]
+        check = heldout[0].matrix.astype(np.float64)
+        gap = max(gap, float(np.abs(held_log_odds[0] - second.decision_function(check)).max()))
+    dump["heldout"] = held_log_odds
+    report_heldout(heldout, held_log_odds, decoding)
     print(f"export check: largest log-odds gap to scikit-learn {gap:.2e}")
+    if args.dump:
+        with open(args.dump, "wb") as f:
+            pickle.dump(dump, f)
     if args.write or args.out:
         path = args.out or Path(__file__).resolve().parents[1] / "clean" / "textmodel" / "data" / MODEL_FILE
         path.write_text(json.dumps(exported, separators=(",", ":")), encoding="utf-8")

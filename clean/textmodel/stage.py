@@ -23,6 +23,7 @@ in it too (e.g. `[words "shipping" -1.3, "returns" -0.9]`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from clean.model import Block, Document
@@ -32,6 +33,7 @@ from clean.stage import Stage
 if TYPE_CHECKING:
     import numpy as np
 
+    from clean.learned.trees import TreeEnsemble
     from clean.textmodel.decode import Cut
     from clean.textmodel.trees import LineModel
 
@@ -53,20 +55,45 @@ def _span(doc: Document, stretch: tuple[int, int]) -> str:
     return f"lines {start[0]}-{end[1]}"
 
 
-def _weightiest(model: LineModel, text: str, row: np.ndarray, credit: np.ndarray, direction: int) -> str:
+@dataclass(frozen=True)
+class Explained:
+    """What the reasons read: the ensemble that decided, its rows and credits, and the first pass's."""
+
+    model: LineModel
+    ensemble: TreeEnsemble  # the model itself, or its second pass
+    texts: list[str]
+    matrix: np.ndarray  # the decided rows (all lines)
+    credit: np.ndarray  # the changed lines' credits, row by row
+    first_credit: np.ndarray | None  # the first pass's credits of the changed lines, when stacked
+
+
+def _weightiest(explained: Explained, index: int, row: int, direction: int) -> str:
+    credit = explained.credit[row]
     order = sorted(range(len(credit)), key=lambda i: direction * credit[i], reverse=True)[:TOP_FEATURES]
-    named = [_named(model, text, i, row[i], credit[i]) for i in order if direction * credit[i] > 0]
+    named = [_named(explained, index, row, i) for i in order if direction * credit[i] > 0]
     return ", ".join(named) or "no single feature"
 
 
-def _named(model: LineModel, text: str, column: int, value: float, credit: float) -> str:
-    """A feature, its value and its credit; the line's own lexical score also names its weightiest words."""
+def _named(explained: Explained, index: int, row: int, column: int) -> str:
+    """A feature, its value and its credit; the line's own lexical score also names its weightiest words,
+    the first pass's log-odds (stacked) the first pass's weightiest features."""
+    from clean.textmodel.context import CONTEXT_NAMES
     from clean.textmodel.features import LEXICAL
 
-    named = f"{model.names[column]} {value:.2f} ({credit:+.1f})"
-    if model.names[column] != LEXICAL[0]:
+    name, value = explained.ensemble.names[column], explained.matrix[index, column]
+    credit = explained.credit[row, column]
+    named = f"{name} {value:.2f} ({credit:+.1f})"
+    direction = 1 if credit > 0 else -1
+    if name == CONTEXT_NAMES[0] and explained.first_credit is not None:
+        first = explained.first_credit[row]
+        order = sorted(range(len(first)), key=lambda i: direction * first[i], reverse=True)[:2]
+        names = explained.model.names
+        inner = [f"{names[i]} {explained.matrix[index, i]:.2f} ({first[i]:+.1f})" for i in order]
+        inner = [text for i, text in zip(order, inner, strict=True) if direction * first[i] > 0]
+        return f"{named} [first pass: " + ", ".join(inner) + "]" if inner else named
+    if name != LEXICAL[0]:
         return named
-    words = model.lexicon.weightiest_words(text, 1 if credit > 0 else -1)
+    words = explained.model.lexicon.weightiest_words(explained.texts[index], direction)
     if not words:
         return named
     return f"{named} [words " + ", ".join(f'"{w}" {weight:+.1f}' for w, weight in words) + "]"
@@ -85,6 +112,7 @@ def _rejudgeable(block: Block) -> bool:
 def run(doc: Document, options: Options) -> None:
     import numpy as np
 
+    from clean.textmodel.context import context_columns
     from clean.textmodel.decode import decode
     from clean.textmodel.features import kept_tokens, line_shape, page_matrix
     from clean.textmodel.trees import shipped_model
@@ -98,6 +126,12 @@ def run(doc: Document, options: Options) -> None:
     # The tokens each line adds to the output when kept (as the benchmark counts them).
     pairs = zip(doc.blocks, shapes, strict=True)
     tokens = np.array([kept_tokens(b, shape) if b.kept else shape.tokens for b, shape in pairs], dtype=float)
+    decided_by, decided_on = model, matrix
+    if model.second is not None:
+        line_numbers = np.array([b.lines[0] if b.lines else b.index for b in doc.blocks])
+        decided_by = model.second
+        decided_on = np.hstack([matrix, context_columns(log_odds, tokens, line_numbers)])
+        log_odds = decided_by.log_odds(decided_on)
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
     cut = decode(log_odds, tokens, open_to_model, model.decoding)
     keep = cut.keep
@@ -108,7 +142,11 @@ def run(doc: Document, options: Options) -> None:
     ]
     if not changes:
         return
-    credit = model.contributions(matrix[changes])
+    texts = [b.text for b in doc.blocks]
+    first_credit = None if model.second is None else model.contributions(matrix[changes])
+    explained = Explained(
+        model, decided_by, texts, decided_on, decided_by.contributions(decided_on[changes]), first_credit
+    )
     kept_at = np.flatnonzero(keep)
     stretch = (int(kept_at[0]), int(kept_at[-1]))
     span = _span(doc, stretch)
@@ -116,12 +154,12 @@ def run(doc: Document, options: Options) -> None:
         block, value, probability = doc.blocks[index], float(log_odds[index]), float(cut.probability[index])
         if keep[index]:
             if options.enabled("model-content"):
-                why = _weightiest(model, block.text, matrix[index], credit[row], +1)
+                why = _weightiest(explained, index, row, +1)
                 reason = _reason(f"content of the article ({span})", probability, value, cut, why)
                 if doc.restore(block, STAGE_NAME, "model-content", reason):
                     doc.notes[index] = reason  # the report says why the line stayed
             continue
-        why = _weightiest(model, block.text, matrix[index], credit[row], -1)
+        why = _weightiest(explained, index, row, -1)
         if index < stretch[0]:
             rule, verdict = "model-header", f"above the article ({span})"
         elif index > stretch[1]:

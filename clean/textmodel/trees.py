@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from clean.learned.trees import TreeEnsemble, ensemble_fields
+from clean.textmodel.context import CONTEXT_NAMES
 from clean.textmodel.features import FEATURE_NAMES
 from clean.textmodel.lexicon import Lexicon, lexicon_from_dict
 
@@ -30,6 +31,9 @@ class LineModel(TreeEnsemble):
 
     decoding: dict[str, float]
     lexicon: Lexicon
+    # Stacked: a second ensemble that reads the features and, after them, the
+    # first pass's log-odds in context (clean/textmodel/context.py); None: one pass.
+    second: TreeEnsemble | None = None
 
 
 def model_from_dict(data: dict) -> LineModel:
@@ -39,11 +43,17 @@ def model_from_dict(data: dict) -> LineModel:
         raise ValueError(
             "the line model's features differ from this version's (retrain: training/text_train.py)"
         )
+    second = None
+    if "second" in data:
+        if tuple(data["second"]["features"]) != FEATURE_NAMES + CONTEXT_NAMES:
+            raise ValueError("the second pass's features differ from this version's (retrain)")
+        second = TreeEnsemble(names=FEATURE_NAMES + CONTEXT_NAMES, **ensemble_fields(data["second"]))
     return LineModel(
         names=FEATURE_NAMES,
         **ensemble_fields(data),
         decoding={k: float(v) for k, v in data["decoding"].items()},
         lexicon=lexicon_from_dict(data["lexicon"]),
+        second=second,
     )
 
 

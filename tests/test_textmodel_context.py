@@ -1,0 +1,85 @@
+"""The second pass's context columns (clean/textmodel/context.py) on a real page and on small cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clean.frontends.text import segment_text
+from clean.options import Options
+from clean.textmodel.context import BEYOND, CONTEXT_NAMES, context_columns
+from clean.textmodel.features import kept_tokens, line_shape, page_matrix
+from clean.textmodel.trees import shipped_model
+
+ARTICLE = """Home | News | Sport | Contact
+
+Council approves the new school budget
+
+The council met on Tuesday to decide on the new budget for the town's schools.
+Teachers had asked for more money for books and for repairs to the old buildings.
+After a long debate, the members agreed to raise spending by four percent.
+
+Share this article
+Facebook
+Twitter
+
+Related: Library opening hours change in December
+"""
+
+
+def column(matrix: np.ndarray, name: str) -> np.ndarray:
+    return matrix[:, CONTEXT_NAMES.index(name)]
+
+
+def test_columns_read_neighbours_windows_and_page_ends():
+    log_odds = np.array([-3.0, 2.0, -1.0, 0.5, 3.0, -4.0, -2.0])
+    tokens = np.array([3, 10, 2, 5, 20, 1, 4], dtype=float)
+    matrix = context_columns(log_odds, tokens, np.arange(1, 8))
+    assert matrix.shape == (7, len(CONTEXT_NAMES))
+    before = column(matrix, "line -1: first-pass log-odds")
+    assert before.tolist() == [BEYOND, -3.0, 2.0, -1.0, 0.5, 3.0, -4.0]
+    assert column(matrix, "line +3: first-pass log-odds")[-3:].tolist() == [BEYOND] * 3
+    # The window leaves the line itself out: line 4 (3.0) sees a max of 2.0 within 5 lines.
+    assert column(matrix, "first-pass log-odds within 5 lines (max)")[4] == 2.0
+    assert column(matrix, "first-pass log-odds within 5 lines (mean)")[0] == pytest.approx(0.1)
+    assert column(matrix, "first-pass rank on the page (share)")[[4, 5]].tolist() == [0.0, 1.0]
+
+
+def test_distance_to_the_nearest_confident_line_counts_lines_and_words_between():
+    log_odds = np.array([-3.0, -3.0, 3.0, -3.0, -3.0, -3.0])  # only line 2 is confident (p > 0.8)
+    tokens = np.array([7, 1, 50, 4, 6, 8], dtype=float)
+    matrix = context_columns(log_odds, tokens, np.arange(6))
+    lines = np.expm1(column(matrix, "lines to the nearest confident line (log)"))
+    words = np.expm1(column(matrix, "words to the nearest confident line (log)"))
+    assert np.round(lines).tolist() == [2, 1, 0, 1, 2, 3]
+    assert np.round(words).tolist() == [1, 0, 0, 0, 4, 10]
+    nothing_confident = context_columns(np.full(3, -2.0), np.ones(3), np.arange(3))
+    assert (column(nothing_confident, "lines to the nearest confident line (log)") > 9).all()
+
+
+def test_paragraphs_are_the_runs_between_blank_lines():
+    doc = segment_text(ARTICLE)
+    numbers = np.array([b.lines[0] for b in doc.blocks])
+    log_odds = np.array([-2.0, 1.0, 2.0, 3.0, 1.0, -2.0, -3.0, -3.0, -1.0])
+    matrix = context_columns(log_odds, np.ones(len(doc.blocks)), numbers)
+    mean = column(matrix, "paragraph's first-pass log-odds (mean)")
+    # Three article lines form one paragraph; the share bar's three lines another.
+    assert mean[2:5].tolist() == [2.0] * 3
+    assert mean[5:8] == pytest.approx([-8 / 3] * 3)
+    assert np.round(np.expm1(column(matrix, "paragraph lines (log)"))).tolist() == [1, 1, 3, 3, 3, 3, 3, 3, 1]
+    assert column(matrix, "line's place in its paragraph (share)")[2:5].tolist() == [0.0, 0.5, 1.0]
+
+
+def test_the_shipped_model_decides_on_the_columns_of_a_real_page():
+    model = shipped_model()
+    if model.second is None:
+        pytest.skip("the shipped line model is single-pass")
+    doc = segment_text(ARTICLE)
+    matrix = page_matrix(doc, Options())
+    shapes = [line_shape(b.text) for b in doc.blocks]
+    tokens = np.array([kept_tokens(b, s) for b, s in zip(doc.blocks, shapes, strict=True)], dtype=float)
+    context = context_columns(model.log_odds(matrix), tokens, np.array([b.lines[0] for b in doc.blocks]))
+    second = model.second.log_odds(np.hstack([matrix, context]))
+    assert np.isfinite(second).all()
+    # The article's sentences outscore the navigation and the share bar.
+    assert second[2:5].min() > max(second[0], *second[5:8])
