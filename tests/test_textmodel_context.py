@@ -6,10 +6,7 @@ import numpy as np
 import pytest
 
 from clean.frontends.text import segment_text
-from clean.options import Options
 from clean.textmodel.context import BEYOND, CONTEXT_NAMES, context_columns
-from clean.textmodel.features import kept_tokens, line_shape, page_matrix
-from clean.textmodel.trees import shipped_model
 
 ARTICLE = """Home | News | Sport | Contact
 
@@ -70,16 +67,29 @@ def test_paragraphs_are_the_runs_between_blank_lines():
     assert column(matrix, "line's place in its paragraph (share)")[2:5].tolist() == [0.0, 0.5, 1.0]
 
 
-def test_the_shipped_model_decides_on_the_columns_of_a_real_page():
-    model = shipped_model()
-    if model.second is None:
-        pytest.skip("the shipped line model is single-pass")
-    doc = segment_text(ARTICLE)
-    matrix = page_matrix(doc, Options())
-    shapes = [line_shape(b.text) for b in doc.blocks]
-    tokens = np.array([kept_tokens(b, s) for b, s in zip(doc.blocks, shapes, strict=True)], dtype=float)
-    context = context_columns(model.log_odds(matrix), tokens, np.array([b.lines[0] for b in doc.blocks]))
-    second = model.second.log_odds(np.hstack([matrix, context]))
-    assert np.isfinite(second).all()
-    # The article's sentences outscore the navigation and the share bar.
-    assert second[2:5].min() > max(second[0], *second[5:8])
+def test_a_stacked_model_decides_by_the_context_and_says_so(monkeypatch):
+    """A two-pass model file (as `text_train --stack` writes) drives the stage through its second pass."""
+    import dataclasses
+
+    import clean
+    from clean.learned.trees import TreeEnsemble
+    from clean.textmodel import trees
+    from clean.textmodel.features import FEATURE_NAMES
+
+    names = FEATURE_NAMES + CONTEXT_NAMES
+    lines = names.index("paragraph lines (log)")
+    # One split: a line alone between blank lines goes, a line of a longer paragraph stays.
+    alone = np.log1p(1.5)
+    second = TreeEnsemble(
+        names=names, baseline=0.0, feature=np.array([[lines, 0, 0]]), threshold=np.array([[alone, 0, 0]]),
+        left=np.array([[1, 1, 2]]), right=np.array([[2, 1, 2]]), value=np.array([[0.0, -6.0, 6.0]]), depth=1,
+    )  # fmt: skip
+    stacked = dataclasses.replace(trees.shipped_model(), second=second)
+    monkeypatch.setattr(trees, "shipped_model", lambda: stacked)
+    result = clean.clean_text(ARTICLE, line_model_min_lines=0)
+    by_model = [r for r in result.removed if r.stage == "line-model"]
+    # The headline stands alone between blank lines: the only line the rules kept that the model drops.
+    headline = ("Council approves the new school budget", "model-header")
+    assert [(r.text, r.rule) for r in by_model] == [headline]
+    assert "paragraph lines (log) 0.69" in by_model[0].reason
+    assert result.text.startswith("The council met on Tuesday") and result.text.endswith("four percent.")
