@@ -10,6 +10,7 @@ import clean
 from clean.errors import InputError
 from clean.frontends.html import parse_document
 from clean.frontends.html.path import parse_step
+from clean.frontends.html.segment import HIDDEN_CLASSES
 from clean.options import Options
 
 PROSE = (
@@ -196,6 +197,20 @@ def test_utility_classes_hide_unless_a_responsive_class_shows_the_element():
         "<p>Always</p>"
     )
     assert [b.text for b in blocks(page)] == ["Desktop only", "Large screens", "Always"]
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_CLASSES))
+def test_every_hiding_class_hides_among_other_classes(name: str):
+    # The walk screens class lists with substring hints before splitting them: none may be missed.
+    page = f'<p class="card {name} text-muted">Thanks for signing up!</p><p>Always</p>'
+    assert [b.text for b in blocks(page)] == ["Always"]
+
+
+def test_ids_and_classes_with_path_syntax_characters_are_made_safe():
+    page = '<div id="a.b c" class="x:1 y[2] z"><p>Text</p></div><div class="plain other"><p>More</p></div>'
+    first, second = blocks(page)
+    assert first.path.endswith("div#a_b_c.x_1.y_2_.z > p")
+    assert second.path.endswith("div.plain.other:2 > p")
 
 
 def test_content_a_script_reveals_is_read_but_a_hidden_modal_is_not():

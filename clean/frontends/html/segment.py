@@ -79,6 +79,17 @@ DEFERRED_MIN_CHARS = 500
 
 
 def _hidden_by_class(classes: str) -> bool:
+    # Every name in HIDDEN_CLASSES contains one of these five: a class list without
+    # any of them hides nothing, which substring tests tell without splitting it
+    # (most elements have a class list; hardly any hides).
+    if not (
+        "hidden" in classes
+        or "d-none" in classes
+        or "sr-only" in classes
+        or "screen-reader" in classes
+        or "invisible" in classes
+    ):
+        return False
     names = classes.split()
     return not HIDDEN_CLASSES.isdisjoint(names) and not any(SHOWN_SOMEWHERE.search(n) for n in names)
 
