@@ -32,8 +32,16 @@ _WORD_BREAK = re.compile(r"[^a-z0-9]+")
 MAX_NAME_CHARS = 64
 
 
+# The characters the tables above replace; most names have none, and a search is
+# several times cheaper than a translate that changes nothing.
+_UNSAFE_CHAR = re.compile(r"[#.>\[\]: =\t\n\r\f]")
+# In a class list split on whitespace only these remain to replace (the blanks are gone).
+_UNSAFE_CLASS_CHAR = re.compile(r"[#.>\[\]:=]")
+
+
 def safe(value: str) -> str:
-    return value[:MAX_NAME_CHARS].translate(_UNSAFE)
+    value = value[:MAX_NAME_CHARS]
+    return value.translate(_UNSAFE) if _UNSAFE_CHAR.search(value) else value
 
 
 def step(tag: str, attributes: dict[str, str | None], nth: int) -> str:
@@ -66,7 +74,10 @@ def _class_step(classes: str) -> str:
     if len(classes) > MAX_NAME_CHARS and max(map(len, names), default=0) > MAX_NAME_CHARS:
         names = [n[:MAX_NAME_CHARS] for n in names]
     # One translate for all the classes: the spaces between them become dots.
-    return "." + " ".join(names).translate(_CLASS_LIST)
+    joined = " ".join(names)
+    if _UNSAFE_CLASS_CHAR.search(joined):
+        return "." + joined.translate(_CLASS_LIST)
+    return "." + joined.replace(" ", ".")
 
 
 # A named tuple: immutable, and three times cheaper to build than a frozen
