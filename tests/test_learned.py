@@ -197,6 +197,16 @@ def test_vectorised_trees_give_what_walking_each_tree_gives():
     assert np.allclose(model.log_odds(matrix), expected)
 
 
+def test_complete_tree_layout_gives_the_padded_walks_log_odds_to_the_last_bit():
+    model = shipped_model()
+    matrix = model.features(parsed("blog_comments"))
+    matrix[::7, ::5] = np.nan  # NaN goes right in both layouts
+    padded = model.baseline + model.value.ravel().take(model.leaves(matrix)).sum(axis=1)
+    assert model.heap is not None
+    assert np.array_equal(model.log_odds(matrix), padded)
+    assert not np.array_equal(model.log_odds(matrix), model.log_odds(model.features(parsed("blog_comments"))))
+
+
 def test_contributions_add_up_to_the_log_odds():
     model = shipped_model()
     matrix = model.features(parsed("in_article_list"))
