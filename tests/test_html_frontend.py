@@ -230,3 +230,13 @@ def test_streamed_segments_are_read_where_the_page_script_puts_them():
         '<script>$RC("B:0","S:0")</script></body>'
     )
     assert [b.text for b in blocks(page)] == ["Title", "The streamed paragraph", "After the boundary"]
+
+
+def test_streamed_segments_are_found_however_their_id_is_quoted():
+    # The segments are found in the parsed tree, not by searching the page's text for id="S:.
+    for quoted in ("'S:0'", "S:0"):
+        page = (
+            '<body><template id="B:0"></template><p>Loading...</p><!--/$-->'
+            f"<p>After</p><div hidden id={quoted}><p>Streamed</p></div></body>"
+        )
+        assert [b.text for b in blocks(page)] == ["Streamed", "After"], quoted

@@ -59,7 +59,7 @@ def parse_document(html: str | bytes, url: str | None, options: Options) -> Docu
     tree = LexborHTMLParser(text)
     doc = Document(kind="html", source=text, url=url)
     doc.metadata.update(page_metadata(tree))
-    place_streamed_segments(tree, text)
+    place_streamed_segments(tree)
     root = tree.root
     if root is not None:
         segment(root, doc)

@@ -10,18 +10,20 @@ So the segment is moved into place and the fallback dropped, before the walk.
 
 from __future__ import annotations
 
-SEGMENT_MARK = 'id="S:'
+SEGMENTS = 'div[hidden][id^="S:"]'
 END_OF_BOUNDARY = "/$"
 # A fallback is a spinner or a skeleton; more text than this is content, kept.
 MAX_FALLBACK_CHARS = 200
 
 
-def place_streamed_segments(tree, html: str) -> int:
+def place_streamed_segments(tree) -> int:
     """Move every streamed segment to its placeholder; returns how many were moved."""
-    if SEGMENT_MARK not in html:
-        return 0  # the common case costs one substring search
+    # Most pages have none. Asking the tree for the first costs a sixth of a search
+    # for 'id="S:' in the page's text (0.05 against 0.35 ms CPU per page, every 5th WCXB page).
+    if tree.css_first(SEGMENTS) is None:
+        return 0
     moved = 0
-    for segment in tree.css('div[hidden][id^="S:"]'):
+    for segment in tree.css(SEGMENTS):
         key = (segment.attributes.get("id") or "")[2:]
         anchor = tree.css_first(f'template[id="B:{key}"]') if key else None
         if anchor is None:
