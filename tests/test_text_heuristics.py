@@ -295,6 +295,33 @@ def test_facts_that_look_like_counters_stay(line):
     assert [r.text for r in removed if r.stage == "crumbs"] == []
 
 
+def test_crumb_lines_are_read_alike_with_and_without_the_digit_screen():
+    # crumb_fields skips the per-field patterns on lines with neither a digit nor a
+    # byline; on every line of the text fixtures it must name what the patterns name.
+    from clean.rules import crumbs
+
+    lines = {line for name in NAMES for line in source(name).splitlines() if line.strip()}
+    lines |= {"By Jane Doe | Opinion", "Home | About | Contact", "Von Anna Schmidt", "News | Sport"}
+    found = 0
+    for line in lines:
+        fields = [f for f in crumbs.FIELD_SEPARATOR.split(line.strip()) if f.strip()]
+        kinds = [crumbs._field_kind(f) for f in fields]
+        expected = None
+        named = zip(kinds, fields, strict=True)
+        short_fields = all(k is not None or len(f.split()) <= crumbs.MAX_FIELD_WORDS for k, f in named)
+        if (
+            len(line.split()) <= crumbs.MAX_CRUMB_WORDS
+            and not line.rstrip().endswith((".", "?", "!"))
+            and {"date", "byline", "count", "ago"} & set(kinds)
+            and short_fields
+        ):
+            expected = [k or "category" for k in kinds]
+        assert crumbs.crumb_fields(line) == expected, line
+        found += expected is not None
+    assert found >= 5  # bylines, dates and counts among them
+    assert crumbs.crumb_fields("By Jane Doe | Opinion") == ["byline", "category"]
+
+
 # A sentence long enough to be an article on its own (page-edges keeps it).
 ARTICLE_LINE = (
     "The council approved the new cycle lanes on Tuesday after a long debate about parking, "

@@ -76,8 +76,12 @@ def patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+FIELD_EDGES = " \t,;:"
+_DIGIT = re.compile(r"\d")
+
+
 def _field_kind(field: str) -> str | None:
-    field = field.strip(" \t,;:")
+    field = field.strip(FIELD_EDGES)
     for kind in ("date", "byline", "count", "ago", "category"):
         if patterns()[kind].match(field):
             return kind
@@ -89,6 +93,11 @@ def crumb_fields(text: str) -> list[str] | None:
     if len(text.split()) > MAX_CRUMB_WORDS or text.rstrip().endswith((".", "?", "!")):
         return None
     fields = [f for f in FIELD_SEPARATOR.split(text.strip()) if f.strip()]
+    # Dates, counts and ages all hold a digit (a year, a number): a line without one
+    # can only be a crumb line through a byline, which one match per field tells
+    # (most lines are not crumbs; _field_kind would try five patterns per field).
+    if not _DIGIT.search(text) and not any(patterns()["byline"].match(f.strip(FIELD_EDGES)) for f in fields):
+        return None
     kinds = [_field_kind(f) for f in fields]
     strong = [k for k in kinds if k in ("date", "byline", "count", "ago")]
     if not strong:
