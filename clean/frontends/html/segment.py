@@ -252,9 +252,9 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             following = node.next
             if following is not None:
                 push(following)
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
+        # Most nodes are text: their content first (None for an element, a comment, ...).
+        text = node.text_content
+        if text is not None:
             if text:
                 if not pre_depth:
                     if text.isspace():  # most text nodes: the indentation between tags
@@ -272,6 +272,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                 if link_depth:
                     link_chars += len(text.strip())
             continue
+        tag = node.tag
         if tag is None:
             continue
         action = actions(tag)
