@@ -9,6 +9,7 @@ can disappear without a trace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -38,6 +39,47 @@ class Removal:
             "start": self.start,
             "end": self.end,
         }
+
+
+_REASON_SLOT = Removal.__dict__["reason"]  # the slot DeferredRemoval.reason fills on first read
+
+
+class DeferredRemoval(Removal):
+    """A removal whose reason is worked out the first time it is read.
+
+    A scorer's reason names the features that pushed its score down
+    (clean/heuristics/block_scorer.py, clean/learned/explain.py): working it
+    out for every removal cost about 0.8 ms CPU a page, and a caller who wants
+    only the text never reads it. The reason is the same string either way,
+    computed at most once (to_dict, the report and the batch records read it
+    as before); then what computed it is let go. A copied or pickled one is a
+    plain Removal with its reason.
+    """
+
+    __slots__ = ("_explain",)
+
+    def __init__(
+        self, stage: str, rule: str, explain: Callable[[], str], text: str, block: int, start: int, end: int
+    ) -> None:
+        fields = {"stage": stage, "rule": rule, "text": text, "block": block, "start": start, "end": end}
+        for name, value in (*fields.items(), ("_explain", explain)):
+            object.__setattr__(self, name, value)
+        _REASON_SLOT.__set__(self, None)
+
+    @property
+    def reason(self) -> str:  # type: ignore[override]
+        reason = _REASON_SLOT.__get__(self, Removal)
+        if reason is None:
+            explain = self._explain
+            if explain is None:  # another thread has just worked it out
+                return _REASON_SLOT.__get__(self, Removal)
+            reason = explain()
+            _REASON_SLOT.__set__(self, reason)  # the reason first: a reader that finds no explain reads it
+            object.__setattr__(self, "_explain", None)
+        return reason
+
+    def __reduce__(self):
+        return Removal, (self.stage, self.rule, self.reason, self.text, self.block, self.start, self.end)
 
 
 @dataclass(slots=True, frozen=True)
@@ -108,11 +150,18 @@ class Document:
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]
 
-    def remove(self, block: Block, stage: str, rule: str, reason: str) -> Removal | None:
-        """Mark a whole block removed. The first stage to remove a block wins."""
+    def remove(self, block: Block, stage: str, rule: str, reason: str | Callable[[], str]) -> Removal | None:
+        """Mark a whole block removed. The first stage to remove a block wins.
+
+        `reason` may be a function that returns it: it is then called when the
+        reason is first read (DeferredRemoval).
+        """
         if block.removal is not None:
             return None
-        block.removal = Removal(stage, rule, reason, block.text, block.index, 0, len(block.text))
+        if callable(reason):
+            block.removal = DeferredRemoval(stage, rule, reason, block.text, block.index, 0, len(block.text))
+        else:
+            block.removal = Removal(stage, rule, reason, block.text, block.index, 0, len(block.text))
         return block.removal
 
     def restore(self, block: Block, stage: str, rule: str, reason: str) -> Override | None:

@@ -17,6 +17,7 @@ Last, "repeated-block" removes layout copies of passages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from clean.frontends.html.elements import ElementStats, element_stats
 from clean.heuristics.block_features import block_features, context_features
@@ -129,14 +130,17 @@ def run(doc: Document, options: Options) -> None:
             if not options.enabled(rule):
                 continue
             where = f"outside the main region ({view.region.why}); " if rule == "outside-main-content" else ""
-            doc.remove(
-                block,
-                STAGE_NAME,
-                rule,
-                f"{where}content score {score:.2f} < {scorer.threshold:.2f}; "
-                f"against it: {scorer.second.explain(row)}",
-            )
+            # The reason is written when first read (model.DeferredRemoval): the features
+            # against a block cost more to find than the score, and callers who want
+            # only the text never read them.
+            doc.remove(block, STAGE_NAME, rule, partial(_score_reason, where, score, row))
     remove_repeats(doc, options)
+
+
+def _score_reason(where: str, score: float, row: list[float]) -> str:
+    scorer = block_scorer()
+    against = scorer.second.explain(row)
+    return f"{where}content score {score:.2f} < {scorer.threshold:.2f}; against it: {against}"
 
 
 STAGE = Stage(

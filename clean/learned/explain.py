@@ -117,3 +117,39 @@ def explain_rows(
         detail = (lambda name, direction, row=row: words(row, name, direction)) if words else None
         reasons[row] = explain(model, matrix[row], credit[i], probability, threshold, detail, expected_f1)
     return reasons
+
+
+class ReasonsLater:
+    """explain_rows for some rows of a page, run the first time one of their reasons is read.
+
+    For removals whose reason is deferred (model.DeferredRemoval): only those
+    rows of the matrix are kept, not the page's, and all of them are explained
+    at once (one walk down the trees), as explain_rows would have then.
+    """
+
+    def __init__(
+        self,
+        model: TreeModel,
+        matrix: np.ndarray,
+        rows: list[int],
+        probabilities: np.ndarray,
+        threshold: float,
+        words: WordDetail | None = None,
+        expected_f1: float | None = None,
+    ) -> None:
+        self._rows = rows
+        self._explain = (model, matrix[rows], probabilities[rows], threshold, words, expected_f1)
+        self._reasons: dict[int, str] | None = None
+
+    def reason(self, row: int) -> str:
+        reasons = self._reasons
+        if reasons is None:
+            model, matrix, probabilities, threshold, words, expected_f1 = self._explain
+            rows = self._rows
+            # Rows are numbered within the kept ones; the words are looked up by block index.
+            detail = (lambda i, name, direction: words(rows[i], name, direction)) if words else None
+            found = explain_rows(
+                model, matrix, list(range(len(rows))), probabilities, threshold, detail, expected_f1
+            )
+            reasons = self._reasons = {rows[i]: reason for i, reason in found.items()}
+        return reasons[row]

@@ -31,6 +31,7 @@ cut (and the F1 the cut expects), and the features that pushed the block most.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from clean.model import Block, Document
@@ -183,7 +184,7 @@ def run(doc: Document, options: Options) -> None:
         return
     import numpy as np
 
-    from clean.learned.explain import explain_rows
+    from clean.learned.explain import ReasonsLater, explain_rows
     from clean.learned.model import shipped_model
 
     model = shipped_model()
@@ -205,7 +206,10 @@ def run(doc: Document, options: Options) -> None:
         from clean.learned.lexical import word_details
 
         words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
-    reasons = explain_rows(model, matrix, to_remove, probabilities, remove_below, words, expected_f1)
+    # The removals' reasons are written when first read (model.DeferredRemoval): explaining
+    # costs more than deciding, and callers who want only the text never read them.
+    removal_reasons = ReasonsLater(model, matrix, to_remove, probabilities, remove_below, words, expected_f1)
+    reasons: dict[int, str] = {}
     restored = list(bars)
     if fixed is None:  # every restored block cleared the page's cut; a rule's removal also the overrule bar
         reasons.update(explain_rows(model, matrix, restored, probabilities, remove_below, words, expected_f1))
@@ -217,7 +221,7 @@ def run(doc: Document, options: Options) -> None:
             rows = [i for i in restored if bars[i] == bar]
             reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
     for index in to_remove:
-        doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reasons[index])
+        doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, partial(removal_reasons.reason, index))
     for index in restored:
         block = doc.blocks[index]
         override = doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
