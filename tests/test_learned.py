@@ -114,6 +114,16 @@ def test_text_shape_counts_match_plain_python():
     assert list(shape["copyright"]) == [0, 0, 1, 0]
 
 
+def test_text_shape_gives_characters_past_the_basic_plane_no_class():
+    # U+1D400 is a capital letter to str.isupper, but the class table covers the BMP only.
+    texts = ["\U0001d400bc, \U0001f600 1.", "\U0001f600"]
+    shape = text_shape(texts)
+    assert list(shape["tokens"]) == [3, 1]
+    assert list(shape["capitalised"]) == [0, 0]
+    assert list(shape["punctuation"]) == [2, 0] and list(shape["digits"]) == [1, 0]
+    assert list(shape["non-space"]) == [len(texts[0]) - 2, 1]
+
+
 def test_neighbour_columns_read_the_neighbours_values():
     doc = parsed("news_article")
     vocabulary = Vocabulary(())
