@@ -7,7 +7,7 @@
    removing stage and rule), its benchmark tokens (for scoring), its word
    count (what the stage weighs it by) and the model's log-odds:
    tune pages from the fold model that did not see them (train_block_model.py
-   --fold-models, fold = page id % folds), held-out pages from the final model.
+   --fold-models, its fold as training.corpus.fold_of gives it), held-out pages from the final model.
    The records are cached (--records), so step 2 takes seconds.
 2. Each decoding (temperature, shift) is simulated on every page with the
    stage's own code (page_cut and the stage's restore bars) and scored like
@@ -42,6 +42,8 @@ import numpy as np
 from benchmarks.wcxb import PAGE_TYPES, load_pages, score_output, tokens
 from clean.learned import stage as learned_stage
 from clean.learned.page_cut import headings_of_kept_sections, page_cut
+from training.corpus import fold_models, fold_of
+from training.labels import block_labels
 
 SHIPPED = Path(__file__).resolve().parents[1] / "clean" / "learned" / "data" / "block_model.json"
 TEMPERATURES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)
@@ -63,6 +65,8 @@ class PageRecord:
     stage_f1: float  # the real stage's output (the model file's settings), scored like the benchmark
     kinds: list[str] | None = None  # Block.kind per block (heading, paragraph, list-item, ...)
     words: np.ndarray | None = None  # the front end's word count per block (Block.features["words"])
+    paths: list[str] | None = None  # Block.path per block (DOM context, for error analysis)
+    labels: list[float] | None = None  # training.labels.block_labels per block (the gold's share)
 
     @property
     def kept(self) -> np.ndarray:
@@ -96,16 +100,12 @@ def _init(model_path: str, fold_dir: str | None) -> None:
     main = load_model_file(model_path)
     _MODELS["main"] = main
     # The fold models carry no stage settings: they take the final model's.
-    _MODELS["folds"] = (
-        [
-            dataclasses.replace(
-                load_model_file(p), stage_threshold=main.stage_threshold, decoding=main.decoding
-            )
-            for p in sorted(Path(fold_dir).glob("fold*.json"))
-        ]
-        if fold_dir
-        else []
-    )
+    found = fold_models(Path(fold_dir)) if fold_dir else []
+    _MODELS["folds"] = [
+        dataclasses.replace(load_model_file(p), stage_threshold=main.stage_threshold, decoding=main.decoding)
+        for p, _ in found
+    ]
+    _MODELS["fold_by"] = found[0][1] if found else "page"
 
 
 def collect(page) -> PageRecord | None:
@@ -116,7 +116,9 @@ def collect(page) -> PageRecord | None:
     from clean.report.render import output_text
 
     folds = _MODELS["folds"]
-    model = _MODELS["main"] if page.heldout or not folds else folds[int(page.id) % len(folds)]
+    model = (
+        _MODELS["main"] if page.heldout or not folds else folds[fold_of(page, len(folds), _MODELS["fold_by"])]
+    )
     try:
         doc = parse_document(page.read_html(), page.url, Options())
     except Exception as exc:  # as the benchmark: a page the front end refuses scores 0 for every variant
@@ -161,6 +163,8 @@ def collect(page) -> PageRecord | None:
         stage_f1,
         kinds,
         words,
+        [b.path or "" for b in doc.blocks],
+        block_labels([b.text for b in doc.blocks], page.gold)[0],
     )
 
 

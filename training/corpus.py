@@ -13,11 +13,13 @@ import os
 import pickle
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
 
 from benchmarks.wcxb import Page, load_pages
+from clean.heuristics.site_template import host_of
 from clean.model import Document
 from training.labels import block_labels
 
@@ -44,6 +46,35 @@ def _parse(page: Page) -> LabelledPage | None:
     doc.source = ""
     labels, sizes = block_labels([b.text for b in doc.blocks], page.gold)
     return LabelledPage(page, doc, labels, sizes)
+
+
+FOLD_BY = ("page", "site")
+
+
+def fold_of(page: Page, folds: int, by: str = "site") -> int:
+    """A tune page's fold, from the page alone, so the evaluation scripts can find it again.
+
+    "site": a stable hash of the URL's host (without "www."), so no site has pages in two
+    folds and a fold model scores sites it never saw, as on held-out pages (252 of 305 are
+    from sites absent from tune). "page": the page id (how the fold models were split before
+    2026-12-02; sites shared between folds flattered the out-of-fold figures).
+    """
+    if by == "page":
+        return int(page.id) % folds
+    if by != "site":
+        raise ValueError(f"fold_by must be one of {', '.join(FOLD_BY)}, not {by!r}")
+    return zlib.crc32((host_of(page.url) or f"page-{page.id}").encode()) % folds
+
+
+def fold_models(fold_dir: Path) -> list[tuple[Path, str]]:
+    """(file, how its folds were split) per fold model in `fold_dir`, by fold number."""
+    import json
+
+    found = []
+    for path in sorted(fold_dir.glob("fold*.json")):
+        info = json.loads(path.read_text(encoding="utf-8")).get("info", {})
+        found.append((path, info.get("fold_by", "page")))
+    return found
 
 
 def with_source(item: LabelledPage, compute):

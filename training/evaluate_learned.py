@@ -45,6 +45,7 @@ from clean.learned import stage as learned_stage
 from clean.model import Document
 from clean.options import Options
 from clean.stage import Stage
+from training.corpus import fold_models, fold_of
 
 _MODEL_PATH: str | None = None
 
@@ -113,18 +114,19 @@ class _Models:
         from clean.learned import model as model_module
 
         self.main = model_module.load_model_file(model_path) if model_path else model_module.shipped_model()
-        self.folds = sorted(Path(fold_dir).glob("fold*.json")) if fold_dir else []
-        self.fold_models = [model_module.load_model_file(p) for p in self.folds]
+        found = fold_models(Path(fold_dir)) if fold_dir else []
+        self.fold_models = [model_module.load_model_file(p) for p, _ in found]
+        self.fold_by = found[0][1] if found else "page"
         self.current = self.main
         self.doc: Document | None = None
         self.matrix = None
         model_module.shipped_model = lambda name=model_module.DEFAULT_MODEL: self  # this process only
 
-    def choose(self, page_id: str, heldout: bool) -> None:
+    def choose(self, page, heldout: bool) -> None:
         if heldout or not self.fold_models:
             self.current = self.main
         else:
-            self.current = self.fold_models[int(page_id) % len(self.fold_models)]
+            self.current = self.fold_models[fold_of(page, len(self.fold_models), self.fold_by)]
         self.doc = self.matrix = None
 
     @property
@@ -160,7 +162,7 @@ def evaluate_page(task: tuple) -> tuple[PageResult, list[float]]:
 
     page, thresholds, chosen, overrule = task
     if _MODELS is not None:
-        _MODELS.choose(page.id, page.heldout)
+        _MODELS.choose(page, page.heldout)
     timings: list[float] = []
     gold_bag = Counter(tokens(page.gold))
     scores: dict[str, Score] = {}

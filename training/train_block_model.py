@@ -13,7 +13,7 @@
    weighing the same (a block weighs its share of its page's tokens), since
    the benchmark averages over pages.
 4. Choose the probability threshold on out-of-fold predictions of the tune
-   pages (folds by page), maximising the mean page F1 of the blocks kept.
+   pages (folds by site, --fold-by), maximising the mean page F1 of the blocks kept.
 5. Export to clean/learned/data/block_model.json and print block-level and
    page-level figures on the held-out pages (ids divisible by 5), which were
    used for nothing above.
@@ -49,7 +49,7 @@ from clean.learned.features import MAX_VOCABULARY, Vocabulary, feature_names, pa
 from clean.learned.lexical import CLASS_LEVELS, LexicalModel
 from clean.learned.model import FORMAT, model_from_dict
 from clean.learned.stacking import STACK_NAMES, stack_columns
-from training.corpus import REPO, LabelledPage, labelled_pages, with_source
+from training.corpus import FOLD_BY, REPO, LabelledPage, fold_of, labelled_pages, with_source
 from training.lexical_fit import MAX_WORDS, MIN_DOMAINS, WordData, fit_lexical, out_of_fold_models
 from training.tree_export import baseline as tree_baseline
 from training.tree_export import tree_arrays
@@ -250,11 +250,6 @@ def per_page(probabilities: np.ndarray, groups: np.ndarray, pages: list[Labelled
     return out
 
 
-def fold_of(page_id: str, folds: int) -> int:
-    """A page's fold, from its id alone, so the evaluation script can find it again."""
-    return int(page_id) % folds
-
-
 def choose_threshold(pages, probabilities) -> tuple[float, float]:
     best = (0.5, -1.0)
     for threshold in np.arange(0.2, 0.81, 0.05):
@@ -275,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--min-leaf", type=int, default=100)
     parser.add_argument("--folds", type=int, default=3, help="folds for choosing the threshold (0: use 0.5)")
+    parser.add_argument(
+        "--fold-by",
+        choices=FOLD_BY,
+        default="site",
+        help="how tune pages are split into folds: by site (a hash of the host; default) or by page id",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--fold-models", type=Path, help="also write the fold models here (fold{k}.json)")
     parser.add_argument("--limit", type=int, help="first N pages of each part (smoke runs)")
@@ -305,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     heldout = labelled_pages("heldout", args.jobs, args.cache, args.limit)
     vocabulary = Vocabulary(choose_vocabulary(tune))
     print(f"vocabulary ({len(vocabulary.words)}): {' '.join(vocabulary.words)}", file=sys.stderr)
-    fold_of_page = np.array([fold_of(item.page.id, max(args.folds, 1)) for item in tune])
+    fold_of_page = np.array([fold_of(item.page, max(args.folds, 1), args.fold_by) for item in tune])
     lexical, lexical_folds = None, [None] * max(args.folds, 1)
     if args.lexical:
         # The trees must see lexical scores as they are on new sites: each tune page's come
@@ -358,9 +359,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("--stack needs --folds >= 2")
         fold_models, first_oof = out_of_fold(X, y, w, lambda number: features[number][0])
         for fold, model in enumerate(fold_models):
-            first_folds[fold] = export(
-                model, vocabulary, 0.5, {"fold": fold, "folds": args.folds}, lexical=lexical_folds[fold]
-            )
+            info = {"fold": fold, "folds": args.folds, "fold_by": args.fold_by}
+            first_folds[fold] = export(model, vocabulary, 0.5, info, lexical=lexical_folds[fold])
         first_data = export(fit(X, y, w, args), vocabulary, 0.5, {"pass": "first"}, lexical=lexical)
         print(f"first pass fitted ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
         stacked = [
@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             # For training/evaluate_learned.py: each tune page scored by a model that never saw it.
             args.fold_models.mkdir(parents=True, exist_ok=True)
             for fold, model in enumerate(fold_models):
-                info = {"fold": fold, "folds": args.folds}
+                info = {"fold": fold, "folds": args.folds, "fold_by": args.fold_by}
                 fold_data = export(
                     model, vocabulary, 0.5, info, first=first_folds[fold], lexical=lexical_folds[fold]
                 )
