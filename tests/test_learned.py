@@ -515,8 +515,9 @@ def test_the_cut_keeps_a_doubtful_block_on_an_unsure_page_and_drops_it_on_a_sure
 
 
 WCXB = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
-# Tune pages (ids not divisible by 5) of different types: article, forum, product, docs, listing.
-WCXB_PAGES = ("0001", "0002", "0003", "0004", "0006")
+# Tune pages (ids not divisible by 5) of different types: article, forum, product, docs, listing;
+# 0667 a documentation page with code listings (the Rust book on ownership).
+WCXB_PAGES = ("0001", "0002", "0003", "0004", "0006", "0667")
 
 
 def _page(source: str) -> Document:
@@ -530,13 +531,16 @@ def _page(source: str) -> Document:
 
 @pytest.mark.parametrize("source", ["news_article", "section_headings", *WCXB_PAGES])
 def test_the_stage_keeps_the_open_blocks_up_to_the_cut_with_the_best_expected_f1(source: str):
+    from clean.learned.page_cut import code_blocks, with_code_shift
     from clean.textmodel.decode import content_probability
 
     stages = html_stages()
     at = stages.index(learned_stage.STAGE)
     before = run_stages(_page(source), stages[:at], Options())
     model = shipped_model()
-    log_odds = model.log_odds(model.features(before))
+    # As the stage judges them: code blocks' log-odds with the decoding's code shift.
+    code = code_blocks([b.kind for b in before.blocks], [b.path for b in before.blocks])
+    log_odds = with_code_shift(model.log_odds(model.features(before)), code, model.decoding)
     raw = 1.0 / (1.0 + np.exp(-log_odds))
     p = content_probability(log_odds, model.decoding)
     tokens = np.array([b.features["words"] for b in before.blocks], dtype=float)
@@ -569,6 +573,28 @@ def test_the_stage_keeps_the_open_blocks_up_to_the_cut_with_the_best_expected_f1
         if removal.stage == learned_stage.STAGE_NAME:
             assert f"the page's cut {threshold:.2f}, expected F1 {best:.2f}" in removal.reason
             assert removal.rule == learned_stage.REMOVE_RULE
+
+
+def test_code_listings_the_model_doubts_stay_on_a_documentation_page_with_the_code_shift(monkeypatch):
+    from clean.learned import model as model_module
+    from clean.learned.page_cut import code_blocks
+
+    shipped = shipped_model()
+    assert shipped.decoding.get("code_shift", 0.0) > 0
+    doc = _page("0667")
+    code = code_blocks([b.kind for b in doc.blocks], [b.path for b in doc.blocks])
+    listings = [b.index for b in doc.blocks if code[b.index] and b.text.startswith("fn main() {")]
+    assert len(listings) >= 2 and all(doc.blocks[i].kind == "pre" for i in listings)
+    after = run_stages(_page("0667"), html_stages(), Options())
+    assert all(after.blocks[i].kept for i in listings)
+    # Without the shift the cut drops some of them, and says why.
+    plain = replace(shipped, decoding={**shipped.decoding, "code_shift": 0.0})
+    monkeypatch.setattr(model_module, "shipped_model", lambda name=None: plain)
+    without = run_stages(_page("0667"), html_stages(), Options())
+    dropped = [i for i in listings if not without.blocks[i].kept]
+    assert dropped
+    assert all(without.blocks[i].removal.rule == learned_stage.REMOVE_RULE for i in dropped)
+    assert all("a code block" not in r.reason for r in without.removals)
 
 
 def test_a_title_under_the_cut_stays_with_the_text_it_heads_and_says_why():

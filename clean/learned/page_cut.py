@@ -27,15 +27,43 @@ the model is sure of, the cut drops it as soon as the model doubts it
 (fixtures/html/blog_comments.html: the title scores 0.31, the page's cut is
 0.99). On WCXB the exception moves F1 by +0.0003 on tune pages out of fold and
 -0.0002 on held-out (documentation pages +0.003 on held-out).
+
+Code blocks (a <pre>, or a line inside one) are judged with their log-odds
+raised by the decoding's "code_shift" (with_code_shift(), for the cut and for
+the bar a rule's removal must clear): the model learned from pages that are
+mostly prose, and on a documentation page it doubts the long code listings the
+page exists for (WCXB 0666: one listing of 1,600 tokens at p 0.25 out of fold,
+page F1 0.99 -> 0.83). The shift is chosen with the temperature and shift on
+out-of-fold tune pages (training/block_decoding.py; figures in training/README.md).
+The page's threshold stays on the scale of every other block: a plain block is
+kept at or above it, a code block when its probability with the shift is.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+# A <pre> step of a DOM path (clean/frontends/html/path.py): the tag, then an id, a class,
+# an attribute or a sibling index, or the step's end.
+_PRE_STEP = re.compile(r"(?:^| > )pre(?:[#.\[:]| > |$)")
+
+
+def code_blocks(kinds: list[str], paths: list[str | None]) -> np.ndarray:
+    """Per block: a code block, of kind "pre" or inside a <pre> (a listing whose lines are elements)."""
+    import numpy as np
+
+    code = np.array([kind == "pre" for kind in kinds], dtype=bool)
+    for index, path in enumerate(paths):
+        # The substring first: a step's tag opens it, so few paths have it, and the regex is dearer.
+        if path and " > pre" in path and _PRE_STEP.search(path):
+            code[index] = True
+    return code
 
 
 @dataclass(frozen=True)
@@ -47,10 +75,19 @@ class PageCut:
     expected_f1: float
 
 
+def with_code_shift(log_odds: np.ndarray, code: np.ndarray, decoding: dict[str, float]) -> np.ndarray:
+    """The log-odds the stage judges blocks by: a code block's raised by decoding["code_shift"]."""
+    code_shift = decoding.get("code_shift", 0.0)
+    return log_odds + code_shift * code if code_shift and code.any() else log_odds
+
+
 def page_cut(
     log_odds: np.ndarray, tokens: np.ndarray, open_to_model: np.ndarray, decoding: dict[str, float]
 ) -> PageCut | None:
-    """The blocks kept on this page, or None when the cut keeps nothing (no open block has tokens)."""
+    """The blocks kept on this page, or None when the cut keeps nothing (no open block has tokens).
+
+    `log_odds`: as the stage judges them (with_code_shift()).
+    """
     import numpy as np
 
     from clean.textmodel.decode import decode

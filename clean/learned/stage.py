@@ -39,6 +39,10 @@ from clean.options import Options
 from clean.stage import Stage
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
+
     from clean.learned.model import TreeModel
     from clean.learned.page_cut import PageCut
 
@@ -115,21 +119,26 @@ def _restorable(block: Block, probability: float, options: Options) -> float | N
 
 def _cut_decisions(
     doc: Document, options: Options, model: TreeModel, log_odds, probabilities
-) -> tuple[list[int], dict[int, float], PageCut | None]:
-    """(blocks to remove, blocks to restore -> the bar they cleared, the page's cut) under the page's cut.
+) -> tuple[list[int], dict[int, float], PageCut | None, np.ndarray]:
+    """(blocks to remove, blocks to restore -> the bar they cleared, the page's cut, the probabilities
+    it judged them by: code blocks' with the decoding's code shift) under the page's cut.
 
     Open to the model: the kept blocks and, in "decide" mode, the removals it may
     undo (heuristic ones; rule ones the model scores at or above the overrule bar).
     """
     import numpy as np
 
-    from clean.learned.page_cut import headings_of_kept_sections, page_cut
+    from clean.learned.page_cut import code_blocks, headings_of_kept_sections, page_cut, with_code_shift
 
+    kinds = [b.kind for b in doc.blocks]
+    code = code_blocks(kinds, [b.path for b in doc.blocks])
+    log_odds = with_code_shift(log_odds, code, model.decoding)
+    judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() else probabilities
     restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
     bars: dict[int, float] = {}
     if restoring:
         for b in doc.blocks:
-            bar = _restorable(b, float(probabilities[b.index]), options)
+            bar = _restorable(b, float(judged[b.index]), options)
             if bar is not None:
                 bars[b.index] = bar
     open_to_model = np.array([b.kept or b.index in bars for b in doc.blocks], dtype=bool)
@@ -138,10 +147,9 @@ def _cut_decisions(
     tokens = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
     cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
     if cut is None:  # no open block has words: the page keeps the rules' result
-        return [], {}, None
+        return [], {}, None, judged
     to_restore = {i: bar for i, bar in bars.items() if cut.keep[i]}
     kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
-    kinds = [b.kind for b in doc.blocks]
     spared = headings_of_kept_sections(cut.keep, kept_by_rules, open_to_model, kinds, tokens)
     for index in spared:
         doc.notes[index] = (
@@ -150,10 +158,10 @@ def _cut_decisions(
             "section it heads"
         )
     if not options.enabled(REMOVE_RULE):
-        return [], to_restore, cut
+        return [], to_restore, cut, judged
     dropped = kept_by_rules & ~cut.keep
     dropped[spared] = False
-    return np.flatnonzero(dropped).tolist(), to_restore, cut
+    return np.flatnonzero(dropped).tolist(), to_restore, cut, judged
 
 
 def _threshold_decisions(
@@ -176,6 +184,11 @@ def _threshold_decisions(
     return _spare_one(doc, to_remove, list(bars), probabilities), bars
 
 
+def _with_note(reason: Callable[[], str], note: str) -> str:
+    """A deferred reason with a note after it (read when the reason is)."""
+    return reason() + note
+
+
 def run(doc: Document, options: Options) -> None:
     mode = options.learned_scorer
     if mode not in MODES:
@@ -193,7 +206,7 @@ def run(doc: Document, options: Options) -> None:
     probabilities = 1.0 / (1.0 + np.exp(-log_odds))
     fixed = _fixed_thresholds(options, model)
     if fixed is None:
-        to_remove, bars, cut = _cut_decisions(doc, options, model, log_odds, probabilities)
+        to_remove, bars, cut, judged = _cut_decisions(doc, options, model, log_odds, probabilities)
         if cut is None:
             return
         remove_below, expected_f1 = cut.threshold, cut.expected_f1
@@ -206,22 +219,37 @@ def run(doc: Document, options: Options) -> None:
         from clean.learned.lexical import word_details
 
         words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
+    if fixed is None:
+        code_shift = model.decoding.get("code_shift", 0.0)
+        # The cut judged code blocks with the code shift: so do their reasons, and they say so.
+        code_notes = {
+            i: f"; a code block: judged with the code shift ({code_shift:+.2f} in log-odds; "
+            f"the model's own probability {probabilities[i]:.2f})"
+            for i in (*to_remove, *bars)
+            if judged[i] != probabilities[i]
+        }
+    else:
+        judged, code_notes = probabilities, {}
     # The removals' reasons are written when first read (model.DeferredRemoval): explaining
     # costs more than deciding, and callers who want only the text never read them.
-    removal_reasons = ReasonsLater(model, matrix, to_remove, probabilities, remove_below, words, expected_f1)
+    removal_reasons = ReasonsLater(model, matrix, to_remove, judged, remove_below, words, expected_f1)
     reasons: dict[int, str] = {}
     restored = list(bars)
     if fixed is None:  # every restored block cleared the page's cut; a rule's removal also the overrule bar
-        reasons.update(explain_rows(model, matrix, restored, probabilities, remove_below, words, expected_f1))
+        reasons.update(explain_rows(model, matrix, restored, judged, remove_below, words, expected_f1))
         for i in restored:
             if bars[i] > 0:
                 reasons[i] += f"; over a rule: at or above {bars[i]:.2f}"
+            reasons[i] += code_notes.get(i, "")
     else:
         for bar in sorted(set(bars.values())):
             rows = [i for i in restored if bars[i] == bar]
             reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
     for index in to_remove:
-        doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, partial(removal_reasons.reason, index))
+        reason = partial(removal_reasons.reason, index)
+        if index in code_notes:
+            reason = partial(_with_note, reason, code_notes[index])
+        doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reason)
     for index in restored:
         block = doc.blocks[index]
         override = doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
