@@ -41,6 +41,11 @@ class Removal:
         }
 
 
+def _fields_of(r: Removal) -> tuple:
+    """A removal's fields in declaration order: what the dataclass compares and hashes."""
+    return (r.stage, r.rule, r.reason, r.text, r.block, r.start, r.end)
+
+
 _REASON_SLOT = Removal.__dict__["reason"]  # the slot DeferredRemoval.reason fills on first read
 
 
@@ -79,7 +84,18 @@ class DeferredRemoval(Removal):
         return reason
 
     def __reduce__(self):
-        return Removal, (self.stage, self.rule, self.reason, self.text, self.block, self.start, self.end)
+        return Removal, _fields_of(self)
+
+    # Equal to the plain Removal with the same fields, and hashed alike: a caller comparing
+    # removals (two runs, a saved record) must not see when a reason was worked out. The
+    # dataclass's own __eq__ compares only objects of one class.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Removal):
+            return _fields_of(self) == _fields_of(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_fields_of(self))  # as the dataclass hashes a plain Removal
 
 
 @dataclass(slots=True, frozen=True)

@@ -48,6 +48,16 @@ def test_a_pickled_or_copied_one_is_a_plain_removal_with_its_reason():
     assert pickle.loads(pickle.dumps(unread)).reason == plain.reason  # pickling reads it first
 
 
+def test_a_deferred_one_equals_the_plain_removal_with_the_same_fields():
+    calls: list[str] = []
+    _, removal = _removed_later(calls)
+    plain = Removal("main-content", "link-list", removal.reason, "Share this story", 0, 0, 16)
+    assert removal == plain and plain == removal and hash(removal) == hash(plain)
+    assert len({removal, plain}) == 1 and [plain].index(removal) == 0
+    other = Removal("main-content", "link-list", "another reason", "Share this story", 0, 0, 16)
+    assert removal != other and other != removal
+
+
 def test_the_scorers_removals_are_deferred_and_read_as_before():
     if not WCXB_PAGE.exists():
         pytest.skip("the WCXB pages are not at ../shared/data/wcxb")
