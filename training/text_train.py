@@ -31,6 +31,9 @@ pairs of folds besides the 5 usual ones); the shipped second pass learns from
 the usual 5-fold out-of-fold first pass, held-out pages are scored by the
 shipped first pass. Both passes' out-of-fold figures are printed.
 `--dump PATH` saves the out-of-fold and held-out log-odds (for decoding trials).
+`--lexicon-cache PATH` keeps every fitted lexicon in a pickle (keyed by the
+corpus's size and labels, the excluded folds and the settings) and reuses
+them: a run that changes only the trees or their columns skips the 26 fits.
 `--keep-decoding` skips steps 1-2 and keeps the shipped file's decoding (and
 its out-of-fold figure, marked as such): a quick refit, one ensemble instead
 of six, when the rule stages changed a little since the decoding was chosen.
@@ -45,6 +48,7 @@ import json
 import pickle
 from collections import Counter
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -165,10 +169,19 @@ class Lexical:
             args.min_domains, args.max_words, args.lexicon_c, args.pages_weigh, args.bigrams
         )
         self.folds = domain_folds(tune, FOLDS)
-        self.matrices = WordMatrices.of(tune, args.bigrams) if self.on else None
+        self.bigrams = args.bigrams
+        self._matrices: WordMatrices | None = None
         self.everyone = np.ones(len(tune), dtype=bool)
         self.edge_share = args.edge_lexicon
         self._fitted: dict[frozenset[int], list[Lexicon]] = {}
+        self.cache = args.lexicon_cache
+        self._cached = _load_lexicons(self.cache) if self.cache else {}
+
+    @property
+    def matrices(self) -> WordMatrices:
+        if self._matrices is None:
+            self._matrices = WordMatrices.of(self.tune, self.bigrams)
+        return self._matrices
 
     def without(self, excluded: frozenset[int]) -> list[Lexicon]:
         """The lexicons fitted on the tune pages of every fold but `excluded`."""
@@ -176,9 +189,22 @@ class Lexical:
             return [EMPTY]
         if excluded not in self._fitted:
             chosen = ~np.isin(self.folds, list(excluded))
-            fits = [fit_lexicon(self.tune, self.matrices, chosen, s) for s in self.all_settings]
+            fits = []
+            for settings in self.all_settings:
+                key = (self._corpus_key, tuple(sorted(excluded)), settings)
+                if key not in self._cached:
+                    self._cached[key] = fit_lexicon(self.tune, self.matrices, chosen, settings)
+                    if self.cache:
+                        _save_lexicons(self.cache, self._cached)
+                fits.append(self._cached[key])
             self._fitted[excluded] = fits
         return self._fitted[excluded]
+
+    @property
+    def _corpus_key(self) -> tuple:
+        """What a cached lexicon was fitted on: the tune pages and their labels."""
+        lines = sum(len(p.texts) for p in self.tune)
+        return (len(self.tune), lines, float(sum(float(p.labels.sum()) for p in self.tune)))
 
     def fit(self, chosen: np.ndarray) -> list[Lexicon]:
         excluded = frozenset(np.unique(self.folds[~chosen]).tolist())
@@ -197,6 +223,24 @@ class Lexical:
             scored(self.without(excluded | {int(self.folds[i])}), page) if w else None
             for i, (page, w) in enumerate(zip(self.tune, within, strict=True))
         ]
+
+
+def _load_lexicons(path: Path) -> dict:
+    """Lexicons fitted by earlier runs (--lexicon-cache): they depend on the corpus and settings only."""
+    if not path.exists():
+        return {}
+    with open(path, "rb") as f:
+        stored = pickle.load(f)
+    return {
+        key: Lexicon(bias, MappingProxyType(weights), bigrams)
+        for key, (bias, weights, bigrams) in stored.items()
+    }
+
+
+def _save_lexicons(path: Path, lexicons: dict) -> None:
+    stored = {key: (lex.bias, dict(lex.weights), lex.bigrams) for key, lex in lexicons.items()}
+    with open(path, "wb") as f:
+        pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def scored(lexicons: list[Lexicon], page: TextPage) -> np.ndarray:
@@ -364,6 +408,9 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     parser.add_argument("--stack", action="store_true", help="a second pass: first-pass log-odds in context")
     parser.add_argument("--dump", type=Path, help="save out-of-fold and held-out log-odds here (pickle)")
+    parser.add_argument(
+        "--lexicon-cache", type=Path, help="keep the fitted lexicons in this pickle, reuse them (same corpus)"
+    )
     args = parser.parse_args(argv)
     with open(args.corpus, "rb") as f:
         corpus: list[TextPage] = pickle.load(f)
