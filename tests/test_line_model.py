@@ -79,6 +79,26 @@ def test_features_are_one_row_per_line():
     assert np.isfinite(matrix).all()
 
 
+def test_paragraph_columns_read_the_words_of_the_lines_between_blank_lines():
+    from clean.textmodel.features import PARAGRAPH, paragraph_columns
+
+    # Lines 1-2 are one paragraph, 4-6 another (line 3 is blank), 8 a third.
+    scores = np.array([-2.0, -1.0, 1.0, 2.0, 3.0, -3.0])
+    tokens = np.array([2.0, 3.0, 10.0, 20.0, 30.0, 4.0])
+    columns = paragraph_columns(scores, tokens, np.array([1, 2, 4, 5, 6, 8]))
+    assert columns.shape == (6, len(PARAGRAPH))
+    named = dict(zip(PARAGRAPH, columns.T, strict=True))
+    assert named["paragraph's words' log-odds (mean)"].tolist() == [-1.5, -1.5, 2.0, 2.0, 2.0, -3.0]
+    assert named["paragraph's words' log-odds (max)"].tolist() == [-1.0, -1.0, 3.0, 3.0, 3.0, -3.0]
+    assert np.expm1(named["paragraph lines (log)"]).round().tolist() == [2, 2, 3, 3, 3, 1]
+    assert np.expm1(named["paragraph words (log)"]).round().tolist() == [5, 5, 60, 60, 60, 4]
+    assert named["line's place in its paragraph (share)"].tolist() == [0.0, 1.0, 0.0, 0.5, 1.0, 0.0]
+    # Over the 10 lines on either side, the line itself left out.
+    assert named["words' log-odds of lines +-10 (max)"].tolist() == [3.0, 3.0, 3.0, 3.0, 2.0, 3.0]
+    assert named["words' log-odds of lines +-10 (mean)"][0] == pytest.approx(2.0 / 5)
+    assert paragraph_columns(np.zeros(0), np.zeros(0), np.zeros(0)).shape == (0, len(PARAGRAPH))
+
+
 def page_text(page_id: str) -> str:
     html_text = pytest.importorskip("html_text")
     html = gzip.decompress((WCXB / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")

@@ -54,10 +54,11 @@ import numpy as np
 
 from clean.textmodel.context import CONTEXT_NAMES, context_columns
 from clean.textmodel.decode import decode
-from clean.textmodel.features import FEATURE_NAMES, lexical_columns
+from clean.textmodel.features import FEATURE_NAMES, lexical_columns, paragraph_columns
 from clean.textmodel.lexicon import EMPTY, Lexicon, lexicon_to_dict
 from clean.textmodel.stage import REJUDGED_STAGES
 from clean.textmodel.trees import FORMAT, MODEL_FILE, model_from_dict
+from clean.vocabulary import word_tokens
 from training.text_corpus import TextPage
 from training.text_lexicon import (
     LexiconSettings,
@@ -252,7 +253,11 @@ def with_scores(page: TextPage, scores: np.ndarray) -> TextPage:
 
     A second column of scores (--edge-lexicon, a measurement) goes in as it is, after them.
     """
-    matrix = np.hstack([page.matrix, lexical_columns(scores[:, 0]).astype(np.float32), scores[:, 1:]])
+    lexical = lexical_columns(scores[:, 0]).astype(np.float32)
+    numbers = page.line_numbers if page.line_numbers is not None else np.arange(len(page.texts))
+    tokens = np.array([len(word_tokens(text)) for text in page.texts], dtype=float)
+    paragraphs = paragraph_columns(scores[:, 0], tokens, numbers).astype(np.float32)
+    matrix = np.hstack([page.matrix, lexical, paragraphs, scores[:, 1:]])
     return dataclasses.replace(page, matrix=matrix.astype(np.float32))
 
 

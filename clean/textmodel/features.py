@@ -12,7 +12,9 @@ A line is described three ways:
   distance to the stretch page-edges kept, prose in its neighbourhood, and
   the shape of the three lines on either side;
 - what its words say: the learned lexicon's content log-odds of the line
-  (clean/textmodel/lexicon.py), of its neighbours and of the page.
+  (clean/textmodel/lexicon.py), of its neighbours and of the page, and of
+  its paragraph (the lines between two blank lines) and the 10 lines on
+  either side.
 
 Names are part of the model file: the model refuses to load when they differ.
 """
@@ -83,13 +85,23 @@ LEXICAL = (
 )  # fmt: skip
 
 
+# The lexicon's log-odds over the line's paragraph (the lines between two blank lines:
+# page text writes one between a page's blocks, so a paragraph is one block, a list or
+# a post) and over the 10 lines on either side: what the words around the line say.
+PARAGRAPH = (
+    "paragraph's words' log-odds (mean)", "paragraph's words' log-odds (max)", "paragraph lines (log)",
+    "paragraph words (log)", "line's place in its paragraph (share)",
+    f"words' log-odds of lines +-{WIDE} (mean)", f"words' log-odds of lines +-{WIDE} (max)",
+)  # fmt: skip
+
+
 def _neighbour_names() -> tuple[str, ...]:
     offsets = [o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o]
     return tuple(f"line {o:+d}: {name}" for o in offsets for name in SHAPE)
 
 
 SHAPE_NAMES: tuple[str, ...] = (*OWN, *PLACE, *CONTEXT, *_neighbour_names())
-FEATURE_NAMES: tuple[str, ...] = (*SHAPE_NAMES, *LEXICAL)
+FEATURE_NAMES: tuple[str, ...] = (*SHAPE_NAMES, *LEXICAL, *PARAGRAPH)
 
 
 def _removal_kind(block: Block) -> str | None:
@@ -186,7 +198,26 @@ def page_matrix(
         scores = np.array([lexicon.line_log_odds(b.text) for b in doc.blocks], dtype=float)
     else:
         scores = np.array([lexicon.words_log_odds(shape.words) for shape in shapes], dtype=float)
-    return np.hstack([shape_matrix(doc, options, shapes), lexical_columns(scores)])
+    tokens = np.array([shape.tokens for shape in shapes], dtype=float)
+    line_numbers = np.array([b.lines[0] if b.lines else b.index for b in doc.blocks])
+    paragraphs = paragraph_columns(scores, tokens, line_numbers)
+    return np.hstack([shape_matrix(doc, options, shapes), lexical_columns(scores), paragraphs])
+
+
+def paragraph_columns(scores: np.ndarray, tokens: np.ndarray, line_numbers: np.ndarray) -> np.ndarray:
+    """The PARAGRAPH columns from each line's lexical log-odds, its tokens and its number in the text."""
+    import numpy as np
+
+    from clean.textmodel.context import BEYOND, _paragraph_columns, _window_max
+
+    n = len(scores)
+    if not n:
+        return np.zeros((0, len(PARAGRAPH)))
+    padded = np.concatenate([np.full(WIDE, BEYOND), scores, np.full(WIDE, BEYOND)])
+    return np.column_stack([
+        *_paragraph_columns(scores, tokens, line_numbers), _window_mean(scores, WIDE),
+        _window_max(padded, WIDE, WIDE, n),
+    ])  # fmt: skip
 
 
 def lexical_columns(scores: np.ndarray) -> np.ndarray:
