@@ -174,10 +174,8 @@ class Document:
         """
         if block.removal is not None:
             return None
-        if callable(reason):
-            block.removal = DeferredRemoval(stage, rule, reason, block.text, block.index, 0, len(block.text))
-        else:
-            block.removal = Removal(stage, rule, reason, block.text, block.index, 0, len(block.text))
+        kind = DeferredRemoval if callable(reason) else Removal
+        block.removal = kind(stage, rule, reason, block.text, block.index, 0, len(block.text))
         return block.removal
 
     def restore(self, block: Block, stage: str, rule: str, reason: str) -> Override | None:
