@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from clean.textmodel.features import BEYOND, paragraph_stats, window_max, window_mean
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -28,8 +30,6 @@ NEIGHBOURS = 3
 WINDOWS = (5, 10)
 # A line the first pass gives at least this probability is "confident content".
 CONFIDENT = 0.8
-# The log-odds of a line beyond the page's ends (a neighbour that is not there).
-BEYOND = -8.0
 # The distance given when the page has no confident line at all.
 FAR = 1e4
 
@@ -80,15 +80,15 @@ def context_columns(log_odds: np.ndarray, tokens: np.ndarray, line_numbers: np.n
     neighbours = [padded[widest + o : widest + o + n] for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o]
     windows = []
     for width in WINDOWS:
-        windows.append(_window_mean(log_odds, width))
-        windows.append(_window_max(padded, widest, width, n))
+        windows.append(window_mean(log_odds, width))
+        windows.append(window_max(padded, widest, width, n))
     # Rank 0 = the page's most probable line, 1 = its least (ties share a rank by order).
     order = np.argsort(-log_odds, kind="stable")
     rank = np.empty(n)
     rank[order] = np.arange(n) / max(n - 1, 1)
     p = 1.0 / (1.0 + np.exp(-log_odds))
     lines_away, words_away = _distance_to_confident(p >= CONFIDENT, tokens)
-    paragraph = _paragraph_columns(log_odds, tokens, np.asarray(line_numbers))
+    paragraph = paragraph_stats(log_odds, tokens, np.asarray(line_numbers))
     expected = p * tokens
     total = max(float(expected.sum()), 1.0)
     above = np.cumsum(expected) - expected
@@ -97,27 +97,6 @@ def context_columns(log_odds: np.ndarray, tokens: np.ndarray, line_numbers: np.n
         above / total, (total - above - expected) / total, np.full(n, log_odds.mean()),
         np.full(n, float(expected.sum()) / max(float(tokens.sum()), 1.0)),
     ])  # fmt: skip
-
-
-def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
-    """Mean over the lines within `width` on either side, the line itself excluded."""
-    import numpy as np
-
-    n = len(values)
-    running = np.concatenate([[0.0], np.cumsum(values)])
-    index = np.arange(n)
-    low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, n)
-    return (running[high] - running[low] - values) / np.maximum(high - low - 1, 1)
-
-
-def _window_max(padded: np.ndarray, pad: int, width: int, n: int) -> np.ndarray:
-    """Max over the lines within `width` on either side, the line itself excluded."""
-    import numpy as np
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    before = sliding_window_view(padded[pad - width : pad + n - 1], width).max(axis=1)
-    after = sliding_window_view(padded[pad + 1 : pad + n + width], width).max(axis=1)
-    return np.maximum(before, after)
 
 
 def _distance_to_confident(confident: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,24 +120,3 @@ def _distance_to_confident(confident: np.ndarray, tokens: np.ndarray) -> tuple[n
     before_words = np.where(before >= 0, running[index] - running[np.maximum(before, 0).astype(int) + 1], FAR)
     words = np.where(confident, 0.0, np.minimum(np.maximum(after_words, 0), np.maximum(before_words, 0)))
     return lines.astype(float), words
-
-
-def _paragraph_columns(
-    log_odds: np.ndarray, tokens: np.ndarray, line_numbers: np.ndarray
-) -> list[np.ndarray]:
-    """Per line: its paragraph's (lines between blank lines) mean and max log-odds, size, the line's place."""
-    import numpy as np
-
-    n = len(log_odds)
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = np.diff(line_numbers) > 1
-    paragraph = np.cumsum(starts) - 1
-    count = np.bincount(paragraph).astype(float)
-    mean = np.bincount(paragraph, log_odds) / count
-    highest = np.full(len(count), -np.inf)
-    np.maximum.at(highest, paragraph, log_odds)
-    words = np.bincount(paragraph, tokens)
-    first = np.flatnonzero(starts)
-    place = (np.arange(n) - first[paragraph]) / np.maximum(count[paragraph] - 1, 1)
-    size = [np.log1p(count[paragraph]), np.log1p(words[paragraph])]
-    return [mean[paragraph], highest[paragraph], *size, place]

@@ -56,6 +56,8 @@ WINDOW = 5
 PROSE_CAP = 40.0
 # Lines on each side whose shape is averaged (the neighbourhood's character).
 WIDE = 10
+# The log-odds of a line beyond the page's ends (a neighbour that is not there).
+BEYOND = -8.0
 
 OWN = (
     "words (log)", "characters (log)", "ends like a sentence", "ends with a colon", "stopword share",
@@ -208,15 +210,13 @@ def paragraph_columns(scores: np.ndarray, tokens: np.ndarray, line_numbers: np.n
     """The PARAGRAPH columns from each line's lexical log-odds, its tokens and its number in the text."""
     import numpy as np
 
-    from clean.textmodel.context import BEYOND, _paragraph_columns, _window_max
-
     n = len(scores)
     if not n:
         return np.zeros((0, len(PARAGRAPH)))
     padded = np.concatenate([np.full(WIDE, BEYOND), scores, np.full(WIDE, BEYOND)])
     return np.column_stack([
-        *_paragraph_columns(scores, tokens, line_numbers), _window_mean(scores, WIDE),
-        _window_max(padded, WIDE, WIDE, n),
+        *paragraph_stats(scores, tokens, line_numbers), window_mean(scores, WIDE),
+        window_max(padded, WIDE, WIDE, n),
     ])  # fmt: skip
 
 
@@ -228,7 +228,7 @@ def lexical_columns(scores: np.ndarray) -> np.ndarray:
         return np.zeros((0, len(LEXICAL)))
     page_mean = float(scores.mean())
     return np.column_stack([
-        scores, _window_mean(scores, 1), _window_mean(scores, 3), np.full(len(scores), page_mean),
+        scores, window_mean(scores, 1), window_mean(scores, 3), np.full(len(scores), page_mean),
         scores - page_mean,
     ])  # fmt: skip
 
@@ -288,9 +288,9 @@ def shape_matrix(doc: Document, options: Options, shapes: list[LineShape] | None
     context = np.column_stack([
         np.log1p(ends_above),
         np.log1p(ends_below),
-        _window_mean(own[:, OWN.index("ends like a sentence")], WIDE),
-        _window_mean(own_words, WIDE),
-        _window_mean(removed, WIDE),
+        window_mean(own[:, OWN.index("ends like a sentence")], WIDE),
+        window_mean(own_words, WIDE),
+        window_mean(removed, WIDE),
         np.full(n, float((prose > 0).mean())),
         np.full(n, float(removed.mean())),
         own_words - own_words.mean(),
@@ -306,7 +306,7 @@ def shape_matrix(doc: Document, options: Options, shapes: list[LineShape] | None
     return np.hstack([own, place, context, *neighbours])
 
 
-def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
+def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     """Mean of `values` over the lines within `width` on either side (the line itself excluded)."""
     import numpy as np
 
@@ -316,3 +316,32 @@ def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
     low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, n)
     count = np.maximum(high - low - 1, 1)
     return (running[high] - running[low] - values) / count
+
+
+def window_max(padded: np.ndarray, pad: int, width: int, n: int) -> np.ndarray:
+    """Max over the lines within `width` on either side, the line itself excluded."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    before = sliding_window_view(padded[pad - width : pad + n - 1], width).max(axis=1)
+    after = sliding_window_view(padded[pad + 1 : pad + n + width], width).max(axis=1)
+    return np.maximum(before, after)
+
+
+def paragraph_stats(log_odds: np.ndarray, tokens: np.ndarray, line_numbers: np.ndarray) -> list[np.ndarray]:
+    """Per line: its paragraph's (lines between blank lines) mean and max log-odds, size, the line's place."""
+    import numpy as np
+
+    n = len(log_odds)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = np.diff(line_numbers) > 1
+    paragraph = np.cumsum(starts) - 1
+    count = np.bincount(paragraph).astype(float)
+    mean = np.bincount(paragraph, log_odds) / count
+    highest = np.full(len(count), -np.inf)
+    np.maximum.at(highest, paragraph, log_odds)
+    words = np.bincount(paragraph, tokens)
+    first = np.flatnonzero(starts)
+    place = (np.arange(n) - first[paragraph]) / np.maximum(count[paragraph] - 1, 1)
+    size = [np.log1p(count[paragraph]), np.log1p(words[paragraph])]
+    return [mean[paragraph], highest[paragraph], *size, place]
