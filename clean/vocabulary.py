@@ -54,16 +54,27 @@ def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[s
 
     Several stages ask the same questions of the same lines and blocks (their
     tokens, topic words, shape); the answers are kept per distinct text, while
-    long texts, which rarely repeat, are recomputed rather than held. Results
+    long texts, which rarely repeat, are recomputed rather than held (but for the
+    last one, while the same string is asked about again). Results
     must be immutable; do not rely on their identity.
     """
 
     def wrap(function: Callable[[str], T]) -> Callable[[str], T]:
         cached = lru_cache(maxsize=maxsize)(function)
+        # The last long text and its answer: the stages ask about the same block one
+        # after another, and a 10 MB line costs a second each time. Compared by
+        # identity (a long text is not hashed), and only one is held.
+        last_long: list[tuple[str, T]] = []
 
         @wraps(function)
         def get(text: str) -> T:
-            return function(text) if len(text) > MAX_CACHED_CHARS else cached(text)
+            if len(text) <= MAX_CACHED_CHARS:
+                return cached(text)
+            if last_long and last_long[0][0] is text:
+                return last_long[0][1]
+            answer = function(text)
+            last_long[:] = [(text, answer)]
+            return answer
 
         return get
 
