@@ -152,6 +152,22 @@ def test_a_class_on_the_page_wrapper_does_not_remove_the_article():
     assert result.text == f"{PROSE}\n\n{PROSE}"
 
 
+def test_a_wrapper_that_has_a_sidebar_is_not_one():
+    # As on a news site whose comments outweigh the story: the story's wrapper does not
+    # hold most of the page's prose, and "has-rail-right" says it comes with a rail.
+    comments = "".join(f"<div class='comment'><p>{FORUM_POST}</p></div>" for _ in range(6))
+    page = (
+        "<html><body><div class='main-wrap has-rail-right'>"
+        f"<article><h1>The story</h1><p>{PROSE}</p></article>"
+        "<aside class='rail'><p>Most read this week</p></aside></div>"
+        f"<div id='comments'>{comments}</div></body></html>"
+    )
+    result = clean.clean_html(page, learned_scorer="off")
+    assert PROSE in result.text
+    assert {r.rule for r in result.removed if "Most read" in r.text} == {"sidebar"}
+    assert not [r for r in result.removed if r.stage == "dom-rules" and PROSE in r.text]
+
+
 def test_dom_rules_can_be_disabled_by_name():
     result = clean.clean_html(
         page_with('<div class="social-share"><p>Tweet this</p></div>'), disable=["share"]

@@ -21,7 +21,15 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from clean.frontends.html.elements import ElementStats, element_stats
-from clean.frontends.html.path import SEPARATOR, Step, parse_step, parse_unindexed_step, steps, without_index
+from clean.frontends.html.path import (
+    SEPARATOR,
+    Step,
+    parse_step,
+    parse_unindexed_step,
+    steps,
+    without_index,
+    words_of,
+)
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -128,6 +136,8 @@ def unindexed_step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     element = parse_unindexed_step(step_text)
     if element.tag in ("html", "body"):
         return ()
+    if any(name.startswith(LAYOUT_MODIFIERS) for name in element.classes):
+        element = _without_modifiers(element)
     index = _rule_index()
     candidates = set(index["tag"].get(element.tag, ()))
     if element.role:
@@ -148,6 +158,22 @@ def unindexed_step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
         if matched is not None:
             found.append((number, matched))
     return tuple(found)
+
+
+# A class that says what an element holds or comes with, not what it is: the
+# wrapper of an article and its sidebar is "has-sidebar" or "with-rail-right",
+# the item that opens a submenu "has-submenu". Its words name no rule.
+LAYOUT_MODIFIERS = ("has-", "has_", "with-", "with_")
+
+
+def _without_modifiers(element: Step) -> Step:
+    names = [n for n in (element.id, *element.classes) if n and not n.startswith(LAYOUT_MODIFIERS)]
+    words, pairs = set(), set()
+    for name in names:
+        name_words = words_of(name)
+        words.update(name_words)
+        pairs.update(map(" ".join, zip(name_words, name_words[1:], strict=False)))
+    return element._replace(words=frozenset(words), pairs=frozenset(pairs))
 
 
 @cache
