@@ -1,8 +1,9 @@
 """The learned line model of text mode: features per line, a small tree ensemble, and the stage.
 
 `features` describes each line (its shape, what the rule stages made of it,
-its neighbours); `trees` evaluates the shipped ensemble with numpy; `stage`
-decodes the page: the article is the stretch of lines with the best summed
-log-odds, and inside it only lines the model is sure about go. The model is
-trained by training/text_train.py on WCXB tune pages.
+its neighbours, its words); `trees` evaluates the shipped ensemble with numpy,
+whose second pass reads the first pass's log-odds around each line (`context`);
+`stage` keeps the most probable lines up to the cut with the page's best
+expected F1 (`decode`). The model is trained by training/text_train.py on WCXB
+tune pages.
 """

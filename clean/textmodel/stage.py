@@ -2,8 +2,10 @@
 
 It runs after the rule and heuristic stages and reads what they decided as
 features (clean/textmodel/features.py). The shipped tree model gives every
-line a content log-odds; decoding (clean/textmodel/decode.py) keeps the most
-probable lines up to the cut that maximises the page's expected F1.
+line a content log-odds; its second pass reads those log-odds in context
+(clean/textmodel/context.py: the line's neighbours, paragraph and page) and
+gives the log-odds the stage decides on; decoding (clean/textmodel/decode.py)
+keeps the most probable lines up to the cut that maximises the page's expected F1.
 
 - A kept line under the cut goes: `model-header` above the first line the
   model keeps, `model-footer` below the last, `model-boilerplate` between them.
