@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from clean.frontends.html.elements import ElementTable
 
 InputKind = Literal["html", "text"]
 
@@ -162,6 +165,9 @@ class Document:
     notes: dict[int, str] = field(default_factory=dict)
     # Removals that a later stage undid (Document.restore), in the order undone.
     overridden: list[Override] = field(default_factory=list)
+    # The page's elements, rebuilt from the blocks' paths once and shared by the
+    # stages that read them (clean/frontends/html/elements.py, element_table).
+    element_table: ElementTable | None = field(default=None, init=False, repr=False, compare=False)
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

@@ -32,8 +32,6 @@ DIGITS = "0123456789"
 _PUNCTUATION_CHAR = re.compile("[" + re.escape(PUNCTUATION) + "]")
 _DIGIT = re.compile("[" + DIGITS + "]")
 KINDS = ("heading", "paragraph", "list-item", "table-row", "text")
-# The ":N" sibling indexes of a path; without them, the path is the block's shape.
-_NTH = re.compile(r":\d+")
 # How many ancestors above a block count as "near".
 NEAR_ANCESTORS = 3
 
@@ -199,10 +197,12 @@ def block_features(
     region: Region | None,
     total_blocks: int,
     prose: Sequence[float],
+    shapes: Sequence[str],
     title: str = "",
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
-    `prose`: the blocks' prose weights (region.prose_weight)."""
+    `prose`: the blocks' prose weights (region.prose_weight); `shapes`: their paths without
+    sibling indexes (ElementTable.shapes)."""
     region_share = 0.0
     if region is not None and total_prose > 0:
         region_share = elements[region.path].prose / total_prose
@@ -220,7 +220,6 @@ def block_features(
         for w in words_of[i]
     }
     title_words = set(topic_words(title))
-    shapes = [_NTH.sub("", b.path or "") for b in blocks]
     shape_counts = Counter(shapes)
     # Values several rows read, computed once per block or per element.
     neighbour_words = [_log_words(b.features.get("words", 0.0)) for b in blocks]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from clean.frontends.html.elements import ElementStats, element_stats
+from clean.frontends.html.elements import ElementStats, ElementTable, element_stats, element_table
 from clean.heuristics.block_features import block_features, context_features
 from clean.heuristics.block_scorer import block_scorer
 from clean.heuristics.region import Region, find_region, prose_weight
@@ -41,6 +41,7 @@ class PageView:
 
     blocks: list[Block]
     prose: list[float]  # each block's prose weight
+    table: ElementTable  # the page's elements (all of them: the kept blocks' and the others')
     elements: dict[str, ElementStats]
     total_prose: float
     region: Region | None
@@ -49,13 +50,22 @@ class PageView:
     def of(cls, doc: Document) -> PageView:
         kept = [b for b in doc.blocks if b.kept and b.path]
         prose = [prose_weight(b) for b in kept]
-        elements = element_stats(kept, prose)
+        table = element_table(doc)
+        elements = element_stats(table, kept, prose)
         total = sum(prose)
-        return cls(kept, prose, elements, total, find_region(elements, total))
+        return cls(kept, prose, table, elements, total, find_region(elements, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
+        shapes, ids = self.table.shapes, self.table.ids
         return block_features(
-            self.blocks, self.elements, self.total_prose, self.region, total_blocks, self.prose, title
+            self.blocks,
+            self.elements,
+            self.total_prose,
+            self.region,
+            total_blocks,
+            self.prose,
+            [shapes[ids[b.path]] for b in self.blocks],
+            title,
         )
 
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from clean.frontends.html.path import SEPARATOR, parse_step, without_index
+from clean.frontends.html.elements import ElementTable, element_table
+from clean.frontends.html.path import parse_step
 from clean.learned.lexical import LEXICAL_NAMES, LexicalModel, lexical_columns
 from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
@@ -64,7 +65,6 @@ ANCESTOR_MEASURES = ("prose share", "link density", "characters per block (log)"
 REGION_SHARES = (0.5, 0.8)
 
 WORD = re.compile(r"\w+")
-SHAPE_INDEX = re.compile(r":\d+")
 _PUNCTUATION = ".,;:!?\"'()[]{}-\u2013\u2014\u2026\u00ab\u00bb\u201c\u201d\u2018\u2019"
 _SEPARATORS = "|\u2022\u00b7\u203a\u00bb/>"
 _SENTENCE_ENDS = ".!?\u3002\uff01\uff1f"
@@ -163,59 +163,30 @@ class Elements:
 
 
 def element_arrays(
-    blocks: list[Block], prose: np.ndarray, chars: np.ndarray, link_chars: np.ndarray
+    blocks: list[Block],
+    prose: np.ndarray,
+    chars: np.ndarray,
+    link_chars: np.ndarray,
+    table: ElementTable | None = None,
 ) -> Elements:
-    """Every element holding a block, and the prose, text and links inside each (per-block arrays)."""
+    """Every element holding a block, and the prose, text and links inside each (per-block arrays).
+
+    `table`: the blocks' element table when the page has one (element_table), else built here.
+    """
     import numpy as np
 
-    ids: dict[str, int] = {}
-    paths: list[str] = []
-    parent: list[int] = []
-    depth: list[int] = []
-    block_element: list[int] = []
-    for block in blocks:
-        path = block.path or ""
-        element = ids.get(path)
-        if element is None:
-            up, found, _ = path.rpartition(SEPARATOR)
-            up_id = ids.get(up) if found else None
-            if up_id is not None:  # the common case: a new element inside a known one
-                element = ids[path] = len(paths)
-                paths.append(path)
-                parent.append(up_id)
-                depth.append(depth[up_id] + 1)
-                block_element.append(element)
-                continue
-            # Climb to the nearest element with an id (or past the top), noting each parent once.
-            chain = []
-            current = path
-            while True:
-                up, found, _ = current.rpartition(SEPARATOR)
-                if not found:
-                    up = current  # a top element is its own parent
-                chain.append((current, up))
-                if up == current or up in ids:
-                    break
-                current = up
-            for new, up in reversed(chain):  # outermost first: its parent has an id already
-                element = len(paths)
-                ids[new] = element
-                paths.append(new)
-                up_id = element if up == new else ids[up]
-                parent.append(up_id)
-                depth.append(0 if up_id == element else depth[up_id] + 1)
-            element = ids[path]
-        block_element.append(element)
-    block_element_array = np.asarray(block_element, dtype=np.int64)
-    parent_array = np.asarray(parent, dtype=np.int64)
-    depth_array = np.asarray(depth, dtype=np.int64)
-    count = len(paths)
+    if table is None:
+        table = ElementTable([b.path for b in blocks])
+    block_element_array = np.asarray(table.block_element, dtype=np.int64)
+    parent_array = np.asarray(table.parent, dtype=np.int64)
+    depth_array = np.asarray(table.depth, dtype=np.int64)
+    count = len(table.paths)
     sums = np.zeros((count, 4))
     for column, values in enumerate((prose, chars, link_chars, np.ones(len(blocks)))):
         sums[:, column] = np.bincount(block_element_array, weights=values, minlength=count)
     order = np.argsort(depth_array, kind="stable")
     levels = np.split(order, np.flatnonzero(np.diff(depth_array[order])) + 1)
-    elements = Elements(paths, parent_array, depth_array, block_element_array, sums, levels)
+    elements = Elements(table.paths, parent_array, depth_array, block_element_array, sums, levels)
     for ids_at_depth in reversed(elements.levels[1:]):  # deepest first: children before parents
         np.add.at(sums, parent_array[ids_at_depth], sums[ids_at_depth])
     return elements
@@ -379,7 +350,6 @@ def page_features(
         return np.zeros((0, len(names)), dtype=np.float32), None
     features = [b.features for b in blocks]
     texts = [b.text for b in blocks]
-    paths = [b.path or "" for b in blocks]
     words = np.array([f.get("words", 0.0) for f in features], dtype=np.float64)
     chars = np.array([f.get("chars", 0.0) for f in features], dtype=np.float64)
     link_chars = np.array([f.get("link_chars", 0.0) for f in features], dtype=np.float64)
@@ -421,11 +391,9 @@ def page_features(
     text_counts: dict[str, int] = {}
     for text in texts:
         text_counts[text] = text_counts.get(text, 0) + 1
-    shape_memo: dict[str, str] = {}
-    for path in paths:
-        if path not in shape_memo:
-            shape_memo[path] = SHAPE_INDEX.sub("", path)
-    shape_keys = [shape_memo[p] for p in paths]
+    table = element_table(doc)
+    shapes = table.shapes
+    shape_keys = [shapes[e] for e in table.block_element]
     # Each distinct shape numbered in order of appearance: counts and sums per shape are numpy's.
     shape_numbers: dict[str, int] = {}
     shape_ids = np.fromiter(
@@ -443,7 +411,7 @@ def page_features(
     prose = np.where((words >= PROSE_MIN_WORDS) & (link_density <= PROSE_MAX_LINK_DENSITY), chars, 0.0)
     prose = prose * (1.0 - link_density)
     total_prose = float(prose.sum())
-    elements = element_arrays(blocks, prose, chars, link_chars)
+    elements = element_arrays(blocks, prose, chars, link_chars, table)
     for share in REGION_SHARES:
         columns[f"inside the {share:.0%} prose region"] = _region_blocks(elements, total_prose, share)
     columns["blocks from the 50% prose region (share of page)"] = distance_to(
@@ -480,7 +448,7 @@ def page_features(
         columns[f"tag {group}"] = tags[:, i]
     # Keyed without the sibling index, which says nothing the bits read: the 2nd..50th
     # item of a list share one cache entry.
-    own_steps = [without_index(path.rpartition(SEPARATOR)[2]) for path in elements.paths]
+    own_steps = table.unindexed
     own_bits = [_step_bits(step, vocabulary) for step in own_steps]
     element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
     element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)

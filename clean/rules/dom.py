@@ -20,16 +20,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from clean.frontends.html.elements import ElementStats, element_stats
-from clean.frontends.html.path import (
-    SEPARATOR,
-    Step,
-    parse_step,
-    parse_unindexed_step,
-    steps,
-    without_index,
-    words_of,
-)
+from clean.frontends.html.elements import ElementStats, element_stats, element_table
+from clean.frontends.html.path import SEPARATOR, Step, parse_step, parse_unindexed_step, steps, words_of
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -111,7 +103,8 @@ class PageShape:
 
     def __init__(self, doc: Document) -> None:
         prose = [_prose_weight(b) for b in doc.blocks]
-        self.elements = element_stats(doc.blocks, prose)
+        self.table = element_table(doc)
+        self.elements = element_stats(self.table, doc.blocks, prose)
         self.total_prose = sum(prose)
 
     def is_wrapper(self, element: ElementStats) -> bool:
@@ -124,15 +117,10 @@ def _in_content(parsed: list[Step], upto: int) -> bool:
     )
 
 
-@lru_cache(maxsize=16384)  # hits here skip even the index strip
-def step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
-    """(rule number, what matched) for every rule that matches this element, in file order."""
-    return unindexed_step_matches(without_index(step_text))
-
-
-# Cached without the sibling index, which no rule reads: a list's items match once.
+# Cached per step without its sibling index, which no rule reads: a list's items match once.
 @lru_cache(maxsize=16384)
 def unindexed_step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
+    """(rule number, what matched) for every rule that matches this element, in file order."""
     element = parse_unindexed_step(step_text)
     if element.tag in ("html", "body"):
         return ()
@@ -218,12 +206,12 @@ class RuleFinder:
             return {}
         held: dict[int, float] = defaultdict(float)
         covered: dict[int, str] = {}
+        elements, ids, unindexed = self.shape.elements, self.shape.table.ids, self.shape.table.unindexed
         # Sorted paths are in document pre-order: an element's descendants follow it.
-        for path in sorted(self.shape.elements):
-            element = self.shape.elements[path]
-            if not element.prose:
-                continue
-            for number, _ in step_matches(path.rpartition(SEPARATOR)[2]):
+        # Only elements with prose count: they are sorted alone (in the same order).
+        for path in sorted(path for path, element in elements.items() if element.prose):
+            element = elements[path]
+            for number, _ in unindexed_step_matches(unindexed[ids[path]]):
                 if not self.rules[number].may_be_content:
                     continue
                 outer = covered.get(number)
@@ -237,23 +225,23 @@ class RuleFinder:
             if prose >= COLLECTIVE_PROSE_SHARE * total and total - prose < COLLECTIVE_MAX_OTHER_PROSE
         }
 
-    def decisions(self) -> dict[str, Found]:
-        """Every element's rule (or None): its own when one applies, else its parent's.
+    def decisions(self) -> list[Found]:
+        """Every element's rule (or None), by element id: its own when one applies, else its parent's.
 
-        The page's elements come parents first (PageShape lists them in document
-        order), so each element's parent is decided before it: one pass, one
-        rpartition and one rule look-up per element.
+        Element ids number parents first (clean/frontends/html/elements.py), so
+        each element's parent is decided before it: one pass, one rule look-up
+        per element.
         """
-        decided: dict[str, Found] = {}
-        for path in self.shape.elements:
-            parent, _, own = path.rpartition(SEPARATOR)
-            found = decided.get(parent) if parent else None
-            matches = step_matches(own)
+        table = self.shape.table
+        decided: list[Found] = []
+        for element_id, (up, step) in enumerate(zip(table.parent, table.unindexed, strict=True)):
+            found = decided[up] if up != element_id else None
+            matches = unindexed_step_matches(step)
             if matches:  # most elements match no rule: no call for them
-                decision = self._own(path, own, matches)
+                decision = self._own(table.paths[element_id], table.steps[element_id], matches)
                 if decision is not None:
                     found = decision
-            decided[path] = found
+            decided.append(found)
         return decided
 
     def _own(self, path: str, own: str, matches: tuple[tuple[int, str], ...]) -> Found:
@@ -275,11 +263,12 @@ class RuleFinder:
 
 
 def run(doc: Document, options: Options) -> None:
-    decided = RuleFinder(PageShape(doc), options).decisions()
-    for block in doc.blocks:
+    shape = PageShape(doc)
+    decided = RuleFinder(shape, options).decisions()
+    for block, element_id in zip(doc.blocks, shape.table.block_element, strict=True):
         if not block.kept or not block.path:
             continue
-        found = decided[block.path]
+        found = decided[element_id]
         if found is not None:
             rule, matched, element = found
             doc.remove(block, STAGE_NAME, rule.name, f"{rule.reason}: {matched} on {element}")

@@ -5,14 +5,120 @@ element (words, characters, link characters, prose) come from the blocks
 alone, without going back to the DOM. Rule and heuristic stages ask these
 totals questions like "is this element mostly links?" or "does it hold most
 of the page's prose?".
+
+The tree itself (which element holds which, each element's own step) is
+built once per page, as an `ElementTable` kept on the Document, and shared by
+the stages; each adds up its own totals over it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from clean.frontends.html.path import SEPARATOR
-from clean.model import Block
+from clean.frontends.html.path import SEPARATOR, without_index
+from clean.model import Block, Document
+
+# The ":N" sibling indexes of a path; without them, a path is its element's shape
+# (the items of a list, the cards of a grid share one).
+SIBLING_INDEX = re.compile(r":\d+")
+
+
+class ElementTable:
+    """The page's elements rebuilt from its blocks' paths, numbered in document order, parents first.
+
+    Every list is indexed by element id; a top element is its own parent.
+    The DOM rules, main content and the learned scorer all read the page's
+    element tree and each element's own step: they share this table (see
+    `element_table`), built once per page, instead of each rebuilding the tree
+    and re-splitting the paths.
+    """
+
+    __slots__ = (
+        "paths",
+        "parent",
+        "depth",
+        "steps",
+        "unindexed",
+        "shapes",
+        "ids",
+        "block_element",
+        "block_paths",
+    )
+    # Element id -> its path, its parent's id, its depth (a top element: 0); its last step,
+    # as written (with its ":N") and without the index, and its path without any ":N".
+    paths: list[str]
+    parent: list[int]
+    depth: list[int]
+    steps: list[str]
+    unindexed: list[str]
+    shapes: list[str]
+    ids: dict[str, int]  # path -> element id
+    # Per block: the element it sits in (a block without a path: the element "").
+    block_element: list[int]
+    block_paths: list[str | None]  # what the table was built from (element_table checks it)
+
+    def __init__(self, block_paths: list[str | None]) -> None:
+        self.block_paths = block_paths
+        self.paths = paths = []
+        self.parent = parent = []
+        self.depth = depth = []
+        self.steps = steps = []
+        self.unindexed = unindexed = []
+        self.shapes = shapes = []
+        self.ids = ids = {}
+        self.block_element = block_element = []
+        # A page repeats its steps ("li:2", "div.card"): their forms are worked out once.
+        forms: dict[str, tuple[str, str]] = {}
+        for path in block_paths:
+            path = path or ""
+            element = ids.get(path)
+            if element is None:
+                # Climb to the nearest known element (or to the top), then number the
+                # new ones outermost first, so that a parent always has its id first.
+                chain = []
+                while True:
+                    up, found, step = path.rpartition(SEPARATOR)
+                    chain.append((path, up, found, step))
+                    if not found or up in ids:
+                        break
+                    path = up
+                for path, up, found, step in reversed(chain):
+                    element = len(paths)
+                    step_forms = forms.get(step)
+                    if step_forms is None:
+                        # No ":N" crosses the separator: stripping them step by step
+                        # strips them from the whole path.
+                        shape = SIBLING_INDEX.sub("", step) if ":" in step else step
+                        step_forms = forms[step] = (without_index(step), shape)
+                    step_unindexed, shape = step_forms
+                    if found:
+                        up_id = ids[up]
+                        parent.append(up_id)
+                        depth.append(depth[up_id] + 1)
+                        shape = f"{shapes[up_id]}{SEPARATOR}{shape}"
+                    else:
+                        parent.append(element)
+                        depth.append(0)
+                    ids[path] = element
+                    paths.append(path)
+                    steps.append(step)
+                    unindexed.append(step_unindexed)
+                    shapes.append(shape)
+            block_element.append(element)
+
+
+def element_table(doc: Document) -> ElementTable:
+    """The table of `doc`'s elements, built on first use and kept on the document.
+
+    It depends on the blocks' paths alone, which no stage changes; should the
+    blocks be replaced, a table that no longer matches them is rebuilt.
+    """
+    paths = [b.path for b in doc.blocks]
+    table = doc.element_table
+    if table is None or table.block_paths != paths:
+        table = doc.element_table = ElementTable(paths)
+    return table
 
 
 class ElementStats:
@@ -41,52 +147,57 @@ class ElementStats:
         self.holds_h1 = self.holds_h1 or other.holds_h1
 
 
-def element_stats(blocks: Sequence[Block], prose: Sequence[float]) -> dict[str, ElementStats]:
-    """Totals for every element that holds at least one of `blocks` (given in document order);
-    `prose[i]` is the prose weight of `blocks[i]` (callers weigh prose differently).
+def element_stats(
+    table: ElementTable, blocks: Sequence[Block], prose: Sequence[float]
+) -> dict[str, ElementStats]:
+    """Totals for every element that holds at least one of `blocks` (blocks of the table's page, in
+    document order); `prose[i]` is the prose weight of `blocks[i]` (callers weigh prose differently).
 
     In document order the blocks of one element come one after another, so a
     stack of the open elements is enough: when a block leaves an element, the
-    element's totals are final and go to its parent.
+    element's totals are final and go to its parent. The table tells which
+    open elements hold the next block (by element id and depth: no paths are
+    compared or cut here).
     """
     elements: dict[str, ElementStats] = {}
-    stack: list[ElementStats] = []
-    element: ElementStats | None = None  # the innermost open element, stack[-1]
-    gap = len(SEPARATOR)
+    paths, ids, parent, depth = table.paths, table.ids, table.parent, table.depth
+    stack: list[ElementStats] = []  # the open elements, outermost first: stack[d] is at depth d
+    open_ids: list[int] = []  # their ids
+    current = -1  # the innermost open element's id
+    element: ElementStats | None = None  # and its totals, stack[-1]
     for block, weight in zip(blocks, prose, strict=True):
         path = block.path
         if not path:
             continue
-        if element is None or path != element.path:  # else: the previous block's element again
-            while stack:
-                top = stack[-1].path
-                if path == top or path.startswith(top) and path.startswith(SEPARATOR, len(top)):
-                    break
+        element_id = ids[path]
+        if element_id != current:  # else: the previous block's element again
+            # Climb from the block's element to the deepest open element holding it,
+            # noting the elements to open on the way (innermost first).
+            up, level = element_id, depth[element_id]
+            opening = []
+            while level >= len(open_ids) or (level >= 0 and open_ids[level] != up):
+                opening.append(up)
+                up, level = parent[up], level - 1
+            while len(open_ids) > level + 1:
+                del open_ids[-1]
                 done = stack.pop()
                 if stack:  # ElementStats.add, inlined: the loop's most frequent call
-                    parent = stack[-1]
-                    parent.words += done.words
-                    parent.chars += done.chars
-                    parent.link_chars += done.link_chars
-                    parent.prose += done.prose
-                    parent.blocks += done.blocks
-                    parent.holds_h1 = parent.holds_h1 or done.holds_h1
-            if not stack or stack[-1].path != path:
-                # Open the elements between the innermost open one and the block's own,
-                # each named by a prefix of the block's path (a slice: no string building).
-                start = len(stack[-1].path) + gap if stack else 0
-                while True:
-                    end = path.find(SEPARATOR, start)
-                    prefix = path if end < 0 else path[:end]
-                    opened = ElementStats(prefix)
-                    if stack:
-                        stack[-1].children.append(prefix)
-                    elements[prefix] = opened
-                    stack.append(opened)
-                    if end < 0:
-                        break
-                    start = end + gap
-            element = stack[-1]
+                    above = stack[-1]
+                    above.words += done.words
+                    above.chars += done.chars
+                    above.link_chars += done.link_chars
+                    above.prose += done.prose
+                    above.blocks += done.blocks
+                    above.holds_h1 = above.holds_h1 or done.holds_h1
+            for new in reversed(opening):
+                new_path = paths[new]
+                opened = ElementStats(new_path)
+                if stack:
+                    stack[-1].children.append(new_path)
+                elements[new_path] = opened
+                stack.append(opened)
+                open_ids.append(new)
+            current, element = element_id, stack[-1]
         features = block.features
         element.words += features.get("words", 0.0)
         element.chars += features.get("chars", 0.0)
