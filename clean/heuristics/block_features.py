@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
-from clean.frontends.html.elements import ElementStats
+from clean.frontends.html.elements import ElementStats, ElementTable
 from clean.frontends.html.path import SEPARATOR, parse_unindexed_step, without_index
 from clean.heuristics.region import Region, is_semantic
 from clean.model import Block
@@ -71,83 +71,101 @@ NAVIGATION_RULES = frozenset({
 DISCUSSION_RULES = frozenset({"comments"})
 
 
-@lru_cache(maxsize=16384)  # hits here skip even the index strip (ancestry asks per block)
-def _step_signals(step_text: str) -> tuple[bool, bool, bool, str, int]:
-    """(semantic container, chrome class word, content class word, chrome group, sibling index)
-    for one path step; the sibling index is the step's ":N", 1 without one."""
+# What one path step says about its element, as bits (see _unindexed_step_signals).
+SEMANTIC, CHROME, CONTENT_CLASS, DISCUSSION, NAVIGATION, PROMOTION = (1 << i for i in range(6))
+
+
+@lru_cache(maxsize=16384)  # hits here skip even the index strip (ancestry asks per element)
+def _step_signals(step_text: str) -> tuple[int, int]:
+    """(signal bits, sibling index) of one path step; the sibling index is the step's ":N", 1 without one."""
     _, colon, nth = step_text.rpartition(":")
     index = int(nth) if colon and nth.isascii() and nth.isdigit() else 1
-    return (*_unindexed_step_signals(without_index(step_text)), index)
+    return _unindexed_step_signals(without_index(step_text)), index
 
 
 # Cached without the sibling index, which no signal reads.
 @lru_cache(maxsize=16384)
-def _unindexed_step_signals(step_text: str) -> tuple[bool, bool, bool, str]:
+def _unindexed_step_signals(step_text: str) -> int:
+    """SEMANTIC container, CHROME class word (with the group of the first rule it matches:
+    NAVIGATION, DISCUSSION or PROMOTION), CONTENT_CLASS word."""
     step = parse_unindexed_step(step_text)
     if step.tag in ("html", "body"):
-        return False, False, False, ""
+        return 0
+    bits = SEMANTIC if is_semantic(step) else 0
     matches = unindexed_step_matches(step_text)
-    group = ""
     if matches:
         name = dom_rules()[matches[0][0]].name
-        group = (
-            "navigation"
-            if name in NAVIGATION_RULES
-            else "discussion"
-            if name in DISCUSSION_RULES
-            else "promotion"
+        bits |= CHROME | (
+            NAVIGATION if name in NAVIGATION_RULES else DISCUSSION if name in DISCUSSION_RULES else PROMOTION
         )
-    return is_semantic(step), bool(matches), bool(step.words & content_class_words()), group
+    if step.words & content_class_words():
+        bits |= CONTENT_CLASS
+    return bits
 
 
-@lru_cache(maxsize=8192)
-def _far_signals(prefix: str) -> tuple[bool, bool, bool, bool]:
-    """(semantic, chrome, content class, discussion) anywhere on `prefix`, the steps above the near ones.
+class _Ancestry:
+    """The signals of a block's element and its ancestors, read from the page's element table.
 
-    Cached per prefix: the blocks of one container share it, while their own
-    paths differ (sibling indexes), so caching whole paths rarely hits.
+    The element and its NEAR_ANCESTORS nearest ancestors are "near"; whatever
+    lies above them is "far". Each element's signals together with all its
+    ancestors' are worked out once per page (blocks share their ancestors).
     """
-    semantic = chrome = content = discussion = False
-    for part in prefix.split(SEPARATOR):
-        is_sem, is_chrome, is_content, group, _ = _step_signals(part)
-        semantic = semantic or is_sem
-        chrome = chrome or is_chrome
-        content = content or is_content
-        discussion = discussion or group == "discussion"
-    return semantic, chrome, content, discussion
+
+    def __init__(self, table: ElementTable) -> None:
+        self.steps, self.parent = table.steps, table.parent
+        self.up_to_top: dict[int, int] = {}  # element id -> its and all its ancestors' bits
+
+    def _all_bits(self, element: int) -> int:
+        found = self.up_to_top.get(element)
+        if found is not None:
+            return found
+        chain = []  # the elements up to the first known one (or the top), innermost first
+        while found is None:
+            chain.append(element)
+            up = self.parent[element]
+            found = 0 if up == element else self.up_to_top.get(up)
+            element = up
+        for element in reversed(chain):
+            found |= _step_signals(self.steps[element])[0]
+            self.up_to_top[element] = found
+        return found
+
+    def of(self, element: int) -> tuple[float, ...]:
+        """The element's ancestry features (see _ancestry_row)."""
+        steps, parent = self.steps, self.parent
+        near, highest = 0, 1
+        for _ in range(NEAR_ANCESTORS + 1):
+            bits, index = _step_signals(steps[element])
+            near |= bits
+            if index > highest:
+                highest = index
+            up = parent[element]
+            if up == element:  # the top: nothing is far
+                return _ancestry_row(near, 0, highest)
+            element = up
+        return _ancestry_row(near, self._all_bits(element), highest)
 
 
-def _ancestry(path: str) -> tuple[float, ...]:
-    """(semantic, chrome near, chrome far, content class, navigation near, promotion near, discussion,
-    sibling index).
+@lru_cache(maxsize=4096)  # a page's blocks share a few combinations
+def _ancestry_row(near: int, far: int, highest: int) -> tuple[float, ...]:
+    """(semantic, chrome near, chrome far, content class, navigation near, promotion near,
+    discussion, sibling index) from the signal bits of the near and the far steps.
 
     The sibling index says how far down a run of same-tag siblings the block
     or its near ancestors sit (cards, rows): the highest ":N" among the near
     steps, as log1p(N) / 3.
     """
-    # The last NEAR_ANCESTORS + 1 steps (the block's element and its near
-    # ancestors) are "near"; whatever lies above them is "far".
-    parts = path.rsplit(SEPARATOR, NEAR_ANCESTORS + 1)
-    if len(parts) > NEAR_ANCESTORS + 1:
-        semantic, chrome_far, content, discussion = _far_signals(parts[0])
-        parts = parts[1:]
-    else:
-        semantic = chrome_far = content = discussion = False
-    chrome_near = navigation = promotion = False
-    highest = 1
-    for part in parts:
-        is_sem, is_chrome, is_content, group, index = _step_signals(part)
-        semantic = semantic or is_sem
-        content = content or is_content
-        discussion = discussion or group == "discussion"
-        if is_chrome:
-            chrome_near = True
-            navigation = navigation or group == "navigation"
-            promotion = promotion or group == "promotion"
-        if index > highest:
-            highest = index
-    flags = (semantic, chrome_near, chrome_far, content, navigation, promotion, discussion)
-    return (*map(float, flags), math.log1p(highest) / 3.0)
+    both = near | far
+    return (
+        float(both & SEMANTIC != 0),
+        float(near & CHROME != 0),
+        float(far & CHROME != 0),
+        float(both & CONTENT_CLASS != 0),
+        float(near & NAVIGATION != 0),
+        float(near & PROMOTION != 0),
+        float(both & DISCUSSION != 0),
+        math.log1p(highest) / 3.0,
+    )
 
 
 def topic_words(text: str) -> list[str]:
@@ -197,12 +215,11 @@ def block_features(
     region: Region | None,
     total_blocks: int,
     prose: Sequence[float],
-    shapes: Sequence[str],
+    table: ElementTable,
     title: str = "",
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
-    `prose`: the blocks' prose weights (region.prose_weight); `shapes`: their paths without
-    sibling indexes (ElementTable.shapes)."""
+    `prose`: the blocks' prose weights (region.prose_weight); `table`: the page's elements."""
     region_share = 0.0
     if region is not None and total_prose > 0:
         region_share = elements[region.path].prose / total_prose
@@ -220,7 +237,10 @@ def block_features(
         for w in words_of[i]
     }
     title_words = set(topic_words(title))
+    element_ids = [table.ids[b.path or ""] for b in blocks]
+    shapes = [table.shapes[e] for e in element_ids]
     shape_counts = Counter(shapes)
+    ancestry_of = _Ancestry(table).of
     # Values several rows read, computed once per block or per element.
     neighbour_words = [_log_words(b.features.get("words", 0.0)) for b in blocks]
     element_features: dict[str, tuple[float, float, float]] = {}
@@ -240,7 +260,7 @@ def block_features(
         grandparent_path = parent_path.rpartition(SEPARATOR)[0]
         sentence_end, punctuation, digits, words = _shape(block)
         log_words = _log_words(words)
-        ancestry = _ancestry(path)
+        ancestry = ancestry_of(element_ids[i])
         link_density = features.get("link_density", 0.0)
         previous = blocks[i - 1].features if i > 0 else {}
         following = blocks[i + 1].features if i + 1 < count else {}

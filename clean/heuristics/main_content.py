@@ -56,7 +56,6 @@ class PageView:
         return cls(kept, prose, table, elements, total, find_region(elements, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
-        shapes, ids = self.table.shapes, self.table.ids
         return block_features(
             self.blocks,
             self.elements,
@@ -64,7 +63,7 @@ class PageView:
             self.region,
             total_blocks,
             self.prose,
-            [shapes[ids[b.path]] for b in self.blocks],
+            self.table,
             title,
         )
 
