@@ -168,6 +168,10 @@ class Document:
     # The page's elements, rebuilt from the blocks' paths once and shared by the
     # stages that read them (clean/frontends/html/elements.py, element_table).
     element_table: ElementTable | None = field(default=None, init=False, repr=False, compare=False)
+    # The blocks' texts and their word tokens, likewise (clean/vocabulary.py, block_tokens).
+    block_tokens: tuple[list[str], list[tuple[str, ...]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]

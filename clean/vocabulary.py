@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache, wraps
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from clean.model import Document
 
 T = TypeVar("T")
 WORD = re.compile(r"\w+")
@@ -81,13 +84,29 @@ def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[s
     return wrap
 
 
-# The front end tokenises every block (stopword density) and the main-content
-# scorer tokenises the kept ones again (topic words): the second pass reads them back.
-@short_text_cache(maxsize=2048)
-def word_tokens(text: str) -> tuple[str, ...]:
+def _word_tokens(text: str) -> tuple[str, ...]:
     """As `tokens`, as a tuple."""
     lowered = text.lower()
     return tuple((ASCII_WORD if lowered.isascii() else WORD).findall(lowered))
+
+
+# Text mode asks for the tokens of the same lines from several places: they are read back.
+word_tokens = short_text_cache(maxsize=2048)(_word_tokens)
+
+
+def block_tokens(doc: Document) -> list[tuple[str, ...]]:
+    """Each block's tokens (as `word_tokens`), in block order, worked out once per page.
+
+    The HTML front end (stopword density), main content (topic words) and the
+    learned scorer (title words) all read them: they are kept on the document
+    (which frees them with the page; a cache across pages made the collector
+    walk them), and worked out again only if the blocks' texts have changed.
+    """
+    texts = [b.text for b in doc.blocks]
+    stored = doc.block_tokens
+    if stored is None or stored[0] != texts:
+        stored = doc.block_tokens = (texts, [_word_tokens(t) for t in texts])
+    return stored[1]
 
 
 def tokens(text: str) -> list[str]:

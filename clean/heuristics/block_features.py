@@ -168,10 +168,10 @@ def _ancestry_row(near: int, far: int, highest: int) -> tuple[float, ...]:
     )
 
 
-def topic_words(text: str) -> list[str]:
-    """Words that can carry a topic: longer than three letters (which leaves out most
-    stopwords of most languages, without a stopword list) and not numbers."""
-    return [w for w in word_tokens(text) if len(w) > 3 and not w.isdigit()]
+def topic_words(tokens: Sequence[str]) -> list[str]:
+    """Of a text's tokens, those that can carry a topic: longer than three letters (which
+    leaves out most stopwords of most languages, without a stopword list) and not numbers."""
+    return [w for w in tokens if len(w) > 3 and not w.isdigit()]
 
 
 def _log_blocks(element: ElementStats | None) -> float:
@@ -216,10 +216,12 @@ def block_features(
     total_blocks: int,
     prose: Sequence[float],
     table: ElementTable,
+    tokens: Sequence[Sequence[str]],
     title: str = "",
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
-    `prose`: the blocks' prose weights (region.prose_weight); `table`: the page's elements."""
+    `prose`: the blocks' prose weights (region.prose_weight); `table`: the page's elements;
+    `tokens`: the blocks' word tokens (block_tokens)."""
     region_share = 0.0
     if region is not None and total_prose > 0:
         region_share = elements[region.path].prose / total_prose
@@ -229,14 +231,14 @@ def block_features(
     inside = [i for i, held in enumerate(in_region) if held]
     first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
     # The topic: the words of the region's prose (all prose when there is no region).
-    words_of = [topic_words(b.text) for b in blocks]
+    words_of = [topic_words(words) for words in tokens]
     topic = {
         w
         for i, weight in enumerate(prose)
         if (in_region[i] or not inside) and weight > 0
         for w in words_of[i]
     }
-    title_words = set(topic_words(title))
+    title_words = set(topic_words(word_tokens(title)))
     element_ids = [table.ids[b.path or ""] for b in blocks]
     shapes = [table.shapes[e] for e in element_ids]
     shape_counts = Counter(shapes)

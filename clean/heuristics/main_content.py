@@ -26,6 +26,7 @@ from clean.heuristics.region import Region, find_region, prose_weight
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
+from clean.vocabulary import block_tokens
 
 STAGE_NAME = "main-content"
 # Paragraphs this long that occur twice are one paragraph laid out twice.
@@ -41,6 +42,7 @@ class PageView:
 
     blocks: list[Block]
     prose: list[float]  # each block's prose weight
+    tokens: list[tuple[str, ...]]  # each block's word tokens
     table: ElementTable  # the page's elements (all of them: the kept blocks' and the others')
     elements: dict[str, ElementStats]
     total_prose: float
@@ -48,12 +50,16 @@ class PageView:
 
     @classmethod
     def of(cls, doc: Document) -> PageView:
-        kept = [b for b in doc.blocks if b.kept and b.path]
+        kept, tokens = [], []
+        for block, words in zip(doc.blocks, block_tokens(doc), strict=True):
+            if block.kept and block.path:
+                kept.append(block)
+                tokens.append(words)
         prose = [prose_weight(b) for b in kept]
         table = element_table(doc)
         elements = element_stats(table, kept, prose)
         total = sum(prose)
-        return cls(kept, prose, table, elements, total, find_region(elements, total))
+        return cls(kept, prose, tokens, table, elements, total, find_region(elements, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
         return block_features(
@@ -64,6 +70,7 @@ class PageView:
             total_blocks,
             self.prose,
             self.table,
+            self.tokens,
             title,
         )
 

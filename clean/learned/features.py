@@ -34,7 +34,7 @@ from clean.frontends.html.path import parse_step
 from clean.learned.lexical import LEXICAL_NAMES, LexicalModel, lexical_columns
 from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
-from clean.vocabulary import word_tokens
+from clean.vocabulary import block_tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -292,12 +292,12 @@ def distance_to(inside: np.ndarray) -> np.ndarray:
     return np.where(inside > 0, 0.0, before + after) / max(n - 1, 1)
 
 
-def _shared(text: str, vocabulary: set[str]) -> float:
-    """Share of the words of the text's first SHAPE_CHARS characters that are in `vocabulary`."""
+def _shared(text: str, tokens: tuple[str, ...], vocabulary: set[str]) -> float:
+    """Share of the words of the text's first SHAPE_CHARS characters that are in `vocabulary`;
+    `tokens`: the text's (block_tokens)."""
     if not vocabulary:
         return 0.0
-    # A short block's tokens are the front end's, read back from the shared cache.
-    words = word_tokens(text) if len(text) <= SHAPE_CHARS else WORD.findall(text[:SHAPE_CHARS].lower())
+    words = tokens if len(text) <= SHAPE_CHARS else WORD.findall(text[:SHAPE_CHARS].lower())
     return sum(map(vocabulary.__contains__, words)) / len(words) if words else 0.0
 
 
@@ -435,7 +435,9 @@ def page_features(
             )
     title = set(WORD.findall(doc.metadata.get("title", "").lower()))
     columns["words shared with the title (share)"] = (
-        [_shared(t, title) for t in texts] if title else np.zeros(n)
+        [_shared(t, words, title) for t, words in zip(texts, block_tokens(doc), strict=True)]
+        if title
+        else np.zeros(n)
     )
 
     # What the block is and what it sits in.

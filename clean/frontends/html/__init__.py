@@ -15,7 +15,7 @@ from clean.limits import check_markup, check_size
 from clean.model import Document
 from clean.options import Options
 from clean.stage import Stage
-from clean.vocabulary import stopwords, word_tokens
+from clean.vocabulary import block_tokens, stopwords
 
 __all__ = ["HTML_STAGES", "parse_document"]
 
@@ -76,10 +76,9 @@ def parse_document(html: str | bytes, url: str | None, options: Options) -> Docu
 def _finish_features(doc: Document) -> None:
     last = max(len(doc.blocks) - 1, 1)
     is_stopword = stopwords().__contains__
-    for block in doc.blocks:
+    for block, tokens in zip(doc.blocks, block_tokens(doc), strict=True):
         features = block.features
         features["words"] = float(len(block.text.split()))
         features["position"] = block.index / last
         # As clean.vocabulary.stopword_density, counted in C (map) for speed.
-        tokens = word_tokens(block.text)
         features["stopword_density"] = sum(map(is_stopword, tokens)) / len(tokens) if tokens else 0.0
