@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.elements import ElementTable, element_table
-from clean.frontends.html.path import parse_step
+from clean.frontends.html.path import parse_unindexed_step, without_index
 from clean.learned.lexical import LEXICAL_NAMES, LexicalModel, lexical_columns
 from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
@@ -121,7 +121,7 @@ def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, .
 @lru_cache(maxsize=32768)
 def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
     """(semantic-ancestor bits, vocabulary bits) of one path step."""
-    step = parse_step(step_text)
+    step = parse_unindexed_step(without_index(step_text))  # parse_step, without its cache
     flags = 0
     for name in (step.tag, step.role):
         flags |= _ANCESTOR_BIT.get(name, 0)
