@@ -32,6 +32,7 @@ from importlib import resources
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
+from clean.vocabulary import WORD, tokens
 
 STAGE_NAME = "consent"
 RULE = "consent-dialog"
@@ -40,7 +41,6 @@ COOKIE_CUE_RULE = "cue-cookie"
 
 # Lines longer than this are first screened by their words (ConsentWords.may_hold_term).
 SCREEN_ABOVE_CHARS = 10_000
-WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class ConsentWords:
         """
         if None in self.term_openers:
             return True
-        return not self.term_openers.isdisjoint(WORD.findall(text.lower()))
+        return not self.term_openers.isdisjoint(tokens(text))
 
 
 def _whole_words(phrases: list[str]) -> re.Pattern[str]:

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from clean.frontends.html.elements import ElementStats, element_stats, element_table
-from clean.frontends.html.path import SEPARATOR, Step, parse_step, parse_unindexed_step, steps, words_of
+from clean.frontends.html.path import SEPARATOR, Step, name_words, parse_step, parse_unindexed_step, steps
 from clean.model import Block, Document
 from clean.options import Options
 from clean.stage import Stage
@@ -161,9 +161,9 @@ def _without_modifiers(element: Step) -> Step:
     names = [n for n in (element.id, *element.classes) if n and not n.startswith(LAYOUT_MODIFIERS)]
     words, pairs = set(), set()
     for name in names:
-        name_words = words_of(name)
-        words.update(name_words)
-        pairs.update(map(" ".join, zip(name_words, name_words[1:], strict=False)))
+        own_words, own_pairs = name_words(name)
+        words.update(own_words)
+        pairs.update(own_pairs)
     return element._replace(words=frozenset(words), pairs=frozenset(pairs))
 
 

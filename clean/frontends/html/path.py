@@ -112,12 +112,12 @@ _NO_WORDS: frozenset[str] = frozenset()
 
 # Cached per name: one class name ("menu-item") recurs in many class lists.
 @lru_cache(maxsize=16384)
-def _name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words of one id or class name, and the pairs of words that follow each other in it."""
-    name_words = words_of(name)
-    if len(name_words) < 2:
-        return tuple(name_words), ()
-    return tuple(name_words), tuple(map(" ".join, zip(name_words, name_words[1:], strict=False)))
+    found = words_of(name)
+    if len(found) < 2:
+        return tuple(found), ()
+    return tuple(found), tuple(map(" ".join, zip(found, found[1:], strict=False)))
 
 
 def without_index(text: str) -> str:
@@ -151,10 +151,10 @@ def parse_unindexed_step(text: str) -> Step:
     words: set[str] = set()
     pairs: set[str] = set()
     for name in (element_id, *classes) if element_id else classes:
-        name_words, name_pairs = _name_words(name)
-        words.update(name_words)
-        if name_pairs:
-            pairs.update(name_pairs)
+        own_words, own_pairs = name_words(name)
+        words.update(own_words)
+        if own_pairs:
+            pairs.update(own_pairs)
     return Step(
         tag,
         element_id,
