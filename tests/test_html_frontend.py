@@ -124,7 +124,8 @@ def page_with(chrome: str) -> str:
     ['<div class="shareholder-letter"><p>Shareholder letter text</p></div>',
      '<div class="download-section"><p>Download the report</p></div>',
      '<div class="shadow-box"><p>Quiet box text</p></div>',
-     '<div class="headline"><p>Quiet headline text</p></div>'],
+     '<div class="headline"><p>Quiet headline text</p></div>',
+     '<div class="review-score"><p>Our verdict: four stars</p></div>'],
 )  # fmt: skip
 def test_class_words_are_words_not_substrings(false_friend: str):
     result = clean.clean_html(page_with(false_friend))
@@ -136,11 +137,36 @@ def test_class_words_are_words_not_substrings(false_friend: str):
     [('<div class="adSlot"><p>Buy now</p></div>', "advert"),
      ('<div class="social-share"><p>Tweet this</p></div>', "share"),
      ('<div role="contentinfo"><p>Imprint</p></div>', "site-footer"),
-     ('<div class="gdpr-notice"><p>We value your privacy</p></div>', "cookie-banner")],
+     ('<div class="gdpr-notice"><p>We value your privacy</p></div>', "cookie-banner"),
+     ('<div class="pdp-disclaimer"><p>Rates between 0% and 36% APR.</p></div>', "disclaimer"),
+     ('<section class="customer-reviews"><p>Great mug, five stars</p></section>', "reviews"),
+     ('<div class="review-text-content"><p>Arrived late</p></div>', "reviews"),
+     ('<div role="tooltip"><p>Free returns within 30 days</p></div>', "popup"),
+     ('<div class="shipping-popover"><p>Arrives by Friday</p></div>', "popup")],
 )  # fmt: skip
 def test_dom_rules_fire_on_their_markup(chrome: str, rule: str):
     result = clean.clean_html(page_with(chrome))
     assert [(r.stage, r.rule) for r in result.removed] == [("dom-rules", rule)]
+
+
+def test_a_review_article_is_kept_where_customers_reviews_are_not():
+    # "review" alone names the body of a review article; customers' reviews are named by pairs.
+    review = f"<article class='review'><h1>The mug, reviewed</h1><p>{PROSE}</p><p>{PROSE}</p></article>"
+    customers = "<div class='user-reviews'><p>Mine chipped after a week of use.</p></div>"
+    result = clean.clean_html(f"<html><body>{review}{customers}</body></html>")
+    assert PROSE in result.text
+    assert [r.rule for r in result.removed if "chipped" in r.text] == ["reviews"]
+
+
+def test_the_model_never_undoes_a_disclaimer_however_much_it_reads_like_prose():
+    small_print = (
+        "All investing is subject to risk, including the possible loss of the money you invest, "
+        "and past performance is no guarantee of future returns for any of the funds described here."
+    )
+    page = page_with(f"<div class='legal-disclaimer'><p>{small_print}</p></div>")
+    result = clean.clean_html(page, learned_overrule_above=0.0)
+    assert small_print not in result.text
+    assert [r.rule for r in result.removed if r.text == small_print] == ["disclaimer"]
 
 
 def test_a_class_on_the_page_wrapper_does_not_remove_the_article():
