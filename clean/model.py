@@ -69,9 +69,16 @@ class DeferredRemoval(Removal):
     def __init__(
         self, stage: str, rule: str, explain: Callable[[], str], text: str, block: int, start: int, end: int
     ) -> None:
-        fields = {"stage": stage, "rule": rule, "text": text, "block": block, "start": start, "end": end}
-        for name, value in (*fields.items(), ("_explain", explain)):
-            object.__setattr__(self, name, value)
+        # One call per field, as the dataclass's own __init__ does (a loop over a dict of
+        # them took twice as long: 1.7 against 0.9 us, ~90 removals a page).
+        set_field = object.__setattr__
+        set_field(self, "stage", stage)
+        set_field(self, "rule", rule)
+        set_field(self, "text", text)
+        set_field(self, "block", block)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "_explain", explain)
         _REASON_SLOT.__set__(self, None)
 
     @property
