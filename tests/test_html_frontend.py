@@ -282,3 +282,54 @@ def test_streamed_segments_are_found_however_their_id_is_quoted():
             f"<p>After</p><div hidden id={quoted}><p>Streamed</p></div></body>"
         )
         assert [b.text for b in blocks(page)] == ["Streamed", "After"], quoted
+
+
+def _element_totals_by_prefix(blocks_in: list, prose: list[float]) -> dict[str, tuple]:
+    """element_stats's totals worked out the slow way: every prefix of a block's path holds it."""
+    from clean.frontends.html.path import prefixes
+
+    totals: dict[str, list] = {}
+    children: dict[str, list[str]] = {}
+    for block, weight in zip(blocks_in, prose, strict=True):
+        chain = prefixes(block.path)
+        for depth, path in enumerate(chain):
+            if path not in totals:
+                totals[path] = [0.0, 0.0, 0.0, 0.0, 0, False]
+                if depth:
+                    children[chain[depth - 1]].append(path)
+                children[path] = []
+            entry = totals[path]
+            entry[0] += block.features["words"]
+            entry[1] += block.features["chars"]
+            entry[2] += block.features["link_chars"]
+            entry[3] += weight
+            entry[4] += 1
+            entry[5] = entry[5] or block.tag == "h1"
+    return {path: (*entry, children[path]) for path, entry in totals.items()}
+
+
+@pytest.mark.parametrize("every", [1, 2, 3])
+def test_element_totals_match_the_blocks_each_element_holds(every):
+    # Siblings (the list items, the cards), elements nested deeper and shallower than the
+    # block before them, and subsets of the blocks (a stage passes its kept blocks) with gaps.
+    from clean.frontends.html.elements import element_stats, element_table
+
+    page = (
+        "<html><body><header><nav><ul><li><a href='/'>Home</a></li><li><a href='/a'>About</a></li>"
+        "<li><a href='/b'>Blog</a></li></ul></nav></header><main><article><h1>Budget news</h1>"
+        f"<p>{PROSE}</p><p>Second paragraph of the story, <a href='/x'>with a link</a>.</p>"
+        "<div class='card'><h2>One</h2><p>First card text here.</p></div>"
+        "<div class='card'><h2>Two</h2><div><div><p>Deep text in the second card.</p></div></div>"
+        "<p>Back up one level.</p></div><blockquote>A quote.</blockquote></article>"
+        "<aside><p>Aside text.</p></aside></main><footer><p>Footer text.</p></footer></body></html>"
+    )
+    doc = parse_document(page, None, Options())
+    chosen = doc.blocks[::every]
+    prose = [float(b.features["chars"]) for b in chosen]  # whole numbers: any order of sums is exact
+    found = element_stats(element_table(doc), chosen, prose)
+    expected = _element_totals_by_prefix(chosen, prose)
+    assert list(found) == list(expected)  # document order, parents first
+    for path, element in found.items():
+        sums = (element.words, element.chars, element.link_chars, element.prose, element.blocks)
+        assert (*sums, element.holds_h1, element.children) == expected[path], path
+    assert found["html > body > main > article"].holds_h1 is (every != 2)
