@@ -149,6 +149,23 @@ def test_dom_rules_fire_on_their_markup(chrome: str, rule: str):
     assert [(r.stage, r.rule) for r in result.removed] == [("dom-rules", rule)]
 
 
+def test_a_long_dialog_and_a_consent_managers_preference_centre_go_whatever_their_size():
+    purpose = (
+        "Measure content performance. Content performance can be measured, for example to learn "
+        "how many people read an article and which parts of it they found most useful to them. "
+    )
+    long_text = purpose * 16  # over the 300 and 400 words a pop-up or a cookie banner may hold
+    dialog = f"<div role='dialog'><p>{long_text}</p></div>"
+    centre = f"<div id='onetrust-pc-sdk'><p>{long_text}</p></div>"
+    for overlay, rule in ((dialog, "dialog"), (centre, "consent-manager")):
+        story = "".join(f"<p>{PROSE}</p>" for _ in range(30))  # the overlay is not most of the prose
+        page = f"<html><body><h1>Budget</h1><div class='story'>{story}</div>{overlay}</body></html>"
+        result = clean.clean_html(page, learned_overrule_above=0.0)
+        assert "Measure content performance" not in result.text
+        assert {r.rule for r in result.removed if "Measure content" in r.text} == {rule}
+        assert PROSE in result.text
+
+
 def test_a_review_article_is_kept_where_customers_reviews_are_not():
     # "review" alone names the body of a review article; customers' reviews are named by pairs.
     review = f"<article class='review'><h1>The mug, reviewed</h1><p>{PROSE}</p><p>{PROSE}</p></article>"

@@ -11,8 +11,8 @@ Rules stay the first stage; the model then judges the page after them:
   saying why). Removals by the rule stages (DOM rules, cues, crumbs, menus,
   page edges) are open to the model only when it scores them at or above the
   higher bar Options.learned_overrule_above (0.7), and are then undone the same
-  way if they clear the cut; adverts, cookie banners, popups, disclaimers,
-  consent dialogs and repeats never.
+  way if they clear the cut; adverts, cookie banners, consent managers, pop-ups,
+  dialogs, disclaimers, consent dialogs and repeats never.
 - "off": nothing.
 
 The cut is chosen per page (clean/learned/page_cut.py): the blocks open to
@@ -65,7 +65,9 @@ RULE_STAGES = frozenset({"dom-rules", "cues", "crumbs", "menus", "page-edges"})
 # for the same reason. Disclaimers likewise: legal small print is written in sentences and
 # the model scores it as prose (WCXB tune pages: it undid 1,666 words of disclaimers the
 # gold lacks against 259 it holds).
-HARD_RULES = frozenset({"advert", "cookie-banner", "popup", "comments", "disclaimer"})
+HARD_RULES = frozenset(
+    {"advert", "cookie-banner", "consent-manager", "popup", "dialog", "comments", "disclaimer"}
+)
 
 
 def _restore_bar(stage: str, rule: str, restore_above: float, overrule_above: float | None) -> float | None:
