@@ -125,7 +125,8 @@ def page_with(chrome: str) -> str:
      '<div class="download-section"><p>Download the report</p></div>',
      '<div class="shadow-box"><p>Quiet box text</p></div>',
      '<div class="headline"><p>Quiet headline text</p></div>',
-     '<div class="review-score"><p>Our verdict: four stars</p></div>'],
+     '<div class="review-score"><p>Our verdict: four stars</p></div>',
+     '<dl><dt class="sig sig-object py">json.dumps(obj, indent=None)</dt><dd>Serialize obj</dd></dl>'],
 )  # fmt: skip
 def test_class_words_are_words_not_substrings(false_friend: str):
     result = clean.clean_html(page_with(false_friend))
@@ -142,6 +143,7 @@ def test_class_words_are_words_not_substrings(false_friend: str):
      ('<section class="customer-reviews"><p>Great mug, five stars</p></section>', "reviews"),
      ('<div class="review-text-content"><p>Arrived late</p></div>', "reviews"),
      ('<div role="tooltip"><p>Free returns within 30 days</p></div>', "popup"),
+     ('<aside class="message-signature"><p>My rig: 2 GPUs, lots of fans</p></aside>', "signature"),
      ('<div class="shipping-popover"><p>Arrives by Friday</p></div>', "popup")],
 )  # fmt: skip
 def test_dom_rules_fire_on_their_markup(chrome: str, rule: str):
