@@ -177,15 +177,21 @@ def test_a_review_article_is_kept_where_customers_reviews_are_not():
     assert [r.rule for r in result.removed if "chipped" in r.text] == ["reviews"]
 
 
-def test_the_model_never_undoes_a_disclaimer_however_much_it_reads_like_prose():
-    small_print = (
+@pytest.mark.parametrize(
+    ("words", "rule"),
+    [("legal-disclaimer", "disclaimer"), ("customer-reviews", "reviews"), ("post-signature", "signature")],
+)
+def test_the_model_never_undoes_small_print_or_readers_words_however_much_they_read_like_prose(
+    words: str, rule: str
+):
+    prose = (
         "All investing is subject to risk, including the possible loss of the money you invest, "
         "and past performance is no guarantee of future returns for any of the funds described here."
     )
-    page = page_with(f"<div class='legal-disclaimer'><p>{small_print}</p></div>")
+    page = page_with(f"<div class='{words}'><p>{prose}</p></div>")
     result = clean.clean_html(page, learned_overrule_above=0.0)
-    assert small_print not in result.text
-    assert [r.rule for r in result.removed if r.text == small_print] == ["disclaimer"]
+    assert prose not in result.text
+    assert [r.rule for r in result.removed if r.text == prose] == [rule]
 
 
 def test_a_class_on_the_page_wrapper_does_not_remove_the_article():
