@@ -168,6 +168,21 @@ def test_a_long_dialog_and_a_consent_managers_preference_centre_go_whatever_thei
         assert PROSE in result.text
 
 
+def test_a_consent_managers_preference_centre_goes_though_it_holds_most_of_the_prose():
+    # A listing of short cards under a preference centre of long purpose descriptions: the
+    # page-wrapper guard spares an element holding most of the prose, but not a vendor's.
+    purpose = "Store and access information on a device to measure how people use this website. " * 3
+    centre = "".join(f"<p>{purpose}</p>" for _ in range(8))
+    cards = "".join(f"<li><a href='/r{i}'>Recipe number {i}</a></li>" for i in range(12))
+    page = (
+        f"<html><body><h1>Soup recipes</h1><ul class='cards'>{cards}</ul>"
+        f"<div id='onetrust-consent-sdk'><div id='onetrust-pc-sdk'>{centre}</div></div></body></html>"
+    )
+    result = clean.clean_html(page)
+    assert "measure how people use" not in result.text
+    assert {r.rule for r in result.removed if "measure how people use" in r.text} == {"consent-manager"}
+
+
 def test_a_review_article_is_kept_where_customers_reviews_are_not():
     # "review" alone names the body of a review article; customers' reviews are named by pairs.
     review = f"<article class='review'><h1>The mug, reviewed</h1><p>{PROSE}</p><p>{PROSE}</p></article>"

@@ -56,6 +56,9 @@ class DomRule:
     # Whether this kind of element can be the page's content when there is
     # nothing else (forum posts marked "comment", listing cards marked "related").
     may_be_content: bool
+    # The page-wrapper guard below does not spare this rule's elements: named by a vendor
+    # that makes nothing but this chrome, they are never the page, however much they hold.
+    never_a_wrapper: bool
 
     def fits(self, element: ElementStats) -> bool:
         return element.link_density >= self.min_link_density and element.words <= self.max_words
@@ -87,6 +90,7 @@ def dom_rules() -> tuple[DomRule, ...]:
             min_link_density=float(table.get("min_link_density", 0.0)),
             max_words=float(table.get("max_words", float("inf"))),
             may_be_content=bool(table.get("may_be_content", False)),
+            never_a_wrapper=bool(table.get("never_a_wrapper", False)),
         )
         for name, table in tomllib.loads(text).items()
     )
@@ -249,10 +253,11 @@ class RuleFinder:
 
     def _own(self, path: str, own: str, matches: tuple[tuple[int, str], ...]) -> Found:
         element = self.shape.elements[path]
-        if self.shape.is_wrapper(element):
-            return None  # a wrapper: no rule applies to this element
+        wrapper = self.shape.is_wrapper(element)
         for number, matched in matches:
             rule = self.rules[number]
+            if wrapper and not rule.never_a_wrapper:
+                continue  # a wrapper: the rule does not apply to this element
             if not self.enabled[number] or not rule.fits(element) or number in self.content_rules:
                 continue
             if rule.soft and (element.holds_h1 or self._in_content(path)):
