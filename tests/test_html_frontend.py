@@ -72,6 +72,28 @@ def test_whitespace_collapses_and_br_breaks_a_line():
     assert found[1].kind == "pre"
 
 
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Items laid out apart by CSS: a space between them, as the reader sees.
+        ("<p><a href=/>Home</a><a href=/n>News</a></p>", "Home News"),
+        ("<p><span>Merrell</span><span>Moab 3</span><span>Size 9</span></p>", "Merrell Moab 3 Size 9"),
+        ("<p><span>Posted 2026</span><span>1h 54m</span></p>", "Posted 2026 1h 54m"),
+        # One word cut into runs (editors, drop caps): no space before a lower-case letter.
+        ("<p><span>child</span><span>ren play</span></p>", "children play"),
+        ("<p><b>L</b><b>unch</b> is served</p>", "Lunch is served"),
+        # Text against an element, a <wbr>, React's comment markers, uncased scripts: joined.
+        ("<p>19.<sup>95</sup> and <span>T</span>he end</p>", "19.95 and The end"),
+        ("<p><span>Super</span><wbr><span>Califragilistic</span></p>", "SuperCalifragilistic"),
+        ("<p><span>Price</span><!-- --><span>Ten</span></p>", "PriceTen"),
+        ("<p><span>\u4e2d\u6587</span><span>\u6587\u672c</span></p>", "\u4e2d\u6587\u6587\u672c"),
+        ("<pre><span>a</span><span>B</span></pre>", "aB"),
+    ],
+)
+def test_inline_siblings_are_separate_words_unless_one_word_is_cut_into_runs(html: str, text: str):
+    assert [b.text for b in blocks(html)] == [text]
+
+
 def test_blocks_are_paragraph_level_with_kinds_and_groups():
     page = (
         "<div>Loose text<p>Para</p><h2>Head</h2><ul><li>a</li><li>b</li></ul>"

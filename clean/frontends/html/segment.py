@@ -154,6 +154,23 @@ def _visible_chars(node) -> int:
     return chars
 
 
+# Inline elements that follow one another with no text between them
+# ("<a>Home</a><a>News</a>", "<span>Merrell</span><span>Moab</span>") are
+# mostly separate items that pages lay out apart with CSS (flex, margins,
+# display: block); the gold text has a space there. But editors (Word, Google
+# Sites) and drop caps also cut one word into runs ("<span>child</span><span>
+# ren</span>", "<b>L</b><b>unch</b>"): the second element's text decides, a
+# space only before a capital or a digit (uncased scripts, CJK, get none).
+# Text against an element ("<span>T</span>he", "19.<sup>95</sup>", React's
+# "<!-- -->") stays joined, and so does a <wbr> (a break inside a word).
+_JOINING = frozenset({"-text", "-comment", "wbr"})
+
+
+def _follows_element(node) -> bool:
+    before = node.prev
+    return before is not None and before.tag not in _JOINING
+
+
 # An open block-breaking element during the walk (inline elements get none), as
 # a tuple (the walk opens one per element; a tuple is the cheapest to build):
 # its tag, its path, the group of the innermost list/table it is in, the group
@@ -187,6 +204,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
     link_chars = links = next_group = 0
     frames: list[_Frame] = [("#root", "", -1, -1, {})]
     link_depth = pre_depth = 0
+    apart = False  # an inline element followed another: its text may start a new word
     deferred = _DeferredContent(root)
     actions = _ACTIONS.get
 
@@ -268,6 +286,11 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                         text = SPACE_RUN.sub(" ", text)
                     if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
                         continue
+                if apart:
+                    apart = False
+                    first = text[0]
+                    if (first.isupper() or first.isdigit()) and parts and parts[-1][-1:] not in (" ", "\n"):
+                        add(" ")
                 add(text)
                 if link_depth:
                     link_chars += len(text.strip())
@@ -306,12 +329,15 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             path = f"{parent_path}{SEPARATOR}{own}" if parent_path else own
             frames.append((tag, path, list_group, item_group, {}))
             push(_LEAVE_BLOCK)
-        elif action == _LINK:
-            link_depth += 1
-            links += 1
-            push(_LEAVE_LINK)
-        elif action == _CELL and parts:
-            add(" ")
+        else:
+            if parts and not pre_depth and parts[-1][-1:] not in (" ", "\n") and _follows_element(node):
+                apart = True  # the next text decides (see _follows_element)
+            if action == _LINK:
+                link_depth += 1
+                links += 1
+                push(_LEAVE_LINK)
+            elif action == _CELL and parts:
+                add(" ")
         child = node.first_child  # (`child` is an alias that looks this up again)
         if child is not None:
             push(child)
