@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -67,24 +69,29 @@ def test_paragraphs_are_the_runs_between_blank_lines():
     assert column(matrix, "line's place in its paragraph (share)")[2:5].tolist() == [0.0, 0.5, 1.0]
 
 
+def paragraph_stub(leaf: float):
+    """A second pass of one split: a line alone between blank lines scores -leaf, others +leaf."""
+    from clean.learned.trees import TreeEnsemble
+    from clean.textmodel.features import FEATURE_NAMES
+
+    names = FEATURE_NAMES + CONTEXT_NAMES
+    lines = names.index("paragraph lines (log)")
+    alone = np.log1p(1.5)
+    return TreeEnsemble(
+        names=names, baseline=0.0, feature=np.array([[lines, 0, 0]]), threshold=np.array([[alone, 0, 0]]),
+        left=np.array([[1, 1, 2]]), right=np.array([[2, 1, 2]]), value=np.array([[0.0, -leaf, leaf]]),
+        depth=1,
+    )  # fmt: skip
+
+
 def test_a_stacked_model_decides_by_the_context_and_says_so(monkeypatch):
     """A two-pass model file (as `text_train --stack` writes) drives the stage through its second pass."""
     import dataclasses
 
     import clean
-    from clean.learned.trees import TreeEnsemble
     from clean.textmodel import trees
-    from clean.textmodel.features import FEATURE_NAMES
 
-    names = FEATURE_NAMES + CONTEXT_NAMES
-    lines = names.index("paragraph lines (log)")
-    # One split: a line alone between blank lines goes, a line of a longer paragraph stays.
-    alone = np.log1p(1.5)
-    second = TreeEnsemble(
-        names=names, baseline=0.0, feature=np.array([[lines, 0, 0]]), threshold=np.array([[alone, 0, 0]]),
-        left=np.array([[1, 1, 2]]), right=np.array([[2, 1, 2]]), value=np.array([[0.0, -6.0, 6.0]]), depth=1,
-    )  # fmt: skip
-    stacked = dataclasses.replace(trees.shipped_model(), second=second)
+    stacked = dataclasses.replace(trees.shipped_model(), second=paragraph_stub(6.0), second_share=1.0)
     monkeypatch.setattr(trees, "shipped_model", lambda: stacked)
     result = clean.clean_text(ARTICLE, line_model_min_lines=0)
     by_model = [r for r in result.removed if r.stage == "line-model"]
@@ -93,3 +100,37 @@ def test_a_stacked_model_decides_by_the_context_and_says_so(monkeypatch):
     assert [(r.text, r.rule) for r in by_model] == [headline]
     assert "paragraph lines (log) 0.69" in by_model[0].reason
     assert result.text.startswith("The council met on Tuesday") and result.text.endswith("four percent.")
+
+
+def test_the_stage_decides_on_both_passes_blended_by_the_second_pass_share(monkeypatch):
+    """The log-odds decided on are share x the second pass's + (1 - share) x the first pass's."""
+    import dataclasses
+    import json
+
+    import clean
+    from clean.textmodel import trees
+
+    shipped = trees.shipped_model()
+    monkeypatch.setattr(trees, "shipped_model", lambda: dataclasses.replace(shipped, second=None))
+    first_alone = clean.clean_text(ARTICLE, line_model_min_lines=0)
+    # Share 0: the second pass, however sure, decides nothing.
+    ignored = dataclasses.replace(shipped, second=paragraph_stub(60.0), second_share=0.0)
+    monkeypatch.setattr(trees, "shipped_model", lambda: ignored)
+    assert clean.clean_text(ARTICLE, line_model_min_lines=0).text == first_alone.text
+    assert "Council approves the new school budget" in first_alone.text
+    # Share 0.5 of +-60 outweighs any first pass: the lone headline goes, and its reason's
+    # credits are the blend's (the second pass's split, halved: -30).
+    halved = dataclasses.replace(shipped, second=paragraph_stub(60.0), second_share=0.5)
+    monkeypatch.setattr(trees, "shipped_model", lambda: halved)
+    result = clean.clean_text(ARTICLE, line_model_min_lines=0)
+    by_model = [r for r in result.removed if r.stage == "line-model"]
+    assert [r.text for r in by_model] == ["Council approves the new school budget"]
+    credit = re.search(r"paragraph lines \(log\) 0\.69 \(([-+\d.]+)\)", by_model[0].reason)
+    assert credit and -31.0 < float(credit.group(1)) < -29.0
+    # The share is read from the model file's second pass (1.0 when absent, as in older files).
+    data = json.loads(trees.resources.files("clean.textmodel").joinpath("data", trees.MODEL_FILE).read_text())
+    if "second" in data:
+        data["second"]["share"] = 0.25
+        assert trees.model_from_dict(data).second_share == 0.25
+        del data["second"]["share"]
+        assert trees.model_from_dict(data).second_share == 1.0

@@ -12,7 +12,9 @@
    without it.
 2. The decoding (clean/textmodel/decode.py: temperature and shift of the
    probabilities the expected-F1 cut reads) is chosen by macro F1 of the
-   decoded pages on those out-of-fold log-odds, scored like benchmarks/wcxb.py.
+   decoded pages on those out-of-fold log-odds, scored like benchmarks/wcxb.py,
+   pages under Options.line_model_min_lines lines keeping the rules' result
+   as in the stage.
 3. The final trees are fitted on all tune pages with out-of-fold lexical
    scores, the shipped lexicon on all tune pages; held-out pages are only
    scored, with the chosen decoding, to check. `--no-lexical` ships an empty
@@ -29,7 +31,10 @@ nested: the second pass that leaves fold k out learns page p's context from a
 first pass that saw neither fold k nor p's fold (`FirstPasses`, 10 fits by
 pairs of folds besides the 5 usual ones); the shipped second pass learns from
 the usual 5-fold out-of-fold first pass, held-out pages are scored by the
-shipped first pass. Both passes' out-of-fold figures are printed.
+shipped first pass. Both passes' out-of-fold figures are printed. The stage
+decides on a blend of the two passes' log-odds: the second pass's share
+(SECOND_SHARES) is chosen with the decoding on the out-of-fold tune pages;
+averaging the passes steadies the decisions (training/README.md, session 8).
 `--dump PATH` saves the out-of-fold and held-out log-odds (for decoding trials).
 `--lexicon-cache PATH` keeps every fitted lexicon in a pickle (keyed by the
 corpus's size and labels, the excluded folds and the settings) and reuses
@@ -52,6 +57,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from clean.options import Options
 from clean.textmodel.context import CONTEXT_NAMES, context_columns
 from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, lexical_columns, paragraph_columns
@@ -70,7 +76,7 @@ from training.text_lexicon import (
 from training.tree_export import baseline, tree_arrays
 
 FOLDS = 5
-MIN_LINES_CHOICES = (0, 10, 20, 30, 40, 60)
+MIN_LINES_CHOICES = (0, 10, 20, 25, 30, 40, 60)
 
 
 def fit(pages: list[TextPage], args: argparse.Namespace):
@@ -128,17 +134,33 @@ def baseline_f1(page: TextPage) -> float:
     return page_f1(page, np.array([s is None for s in page.rule_stage], dtype=bool))
 
 
+TEMPERATURES = (0.6, 0.7, 0.85, 1.0, 1.15, 1.3)
+SHIFTS = (-0.75, -0.5, -0.25, 0.0)
+# The second pass's shares of the log-odds decided on (the rest is the first pass's).
+SECOND_SHARES = (1.0, 0.9, 0.75, 0.6, 0.5)
+
+
 def choose_decoding(pages: list[TextPage], log_odds: list[np.ndarray]) -> tuple[dict[str, float], float]:
+    """The temperature and shift of the best macro F1 (pages under the stage's min lines: rules only)."""
+    min_lines = Options().line_model_min_lines
+    short = [len(p.labels) < min_lines for p in pages]
+    fixed = sum(baseline_f1(p) for p, s in zip(pages, short, strict=True) if s)
     best: tuple[float, dict[str, float]] = (-1.0, {})
-    for temperature, shift in itertools.product((0.6, 0.7, 0.85, 1.0), (-0.75, -0.5, -0.25, 0.0)):
+    for temperature, shift in itertools.product(TEMPERATURES, SHIFTS):
         decoding = {"temperature": temperature, "shift": shift}
-        score = float(np.mean([decoded_f1(p, lo, decoding) for p, lo in zip(pages, log_odds, strict=True)]))
+        pairs = zip(pages, log_odds, short, strict=True)
+        score = (fixed + sum(decoded_f1(p, lo, decoding) for p, lo, s in pairs if not s)) / len(pages)
         if score > best[0]:
             best = (score, decoding)
     return best[1], best[0]
 
 
-def export(model, second, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:
+def blended(first: list[np.ndarray], second: list[np.ndarray], share: float) -> list[np.ndarray]:
+    """The log-odds the stage decides on: the second pass's share of them, the rest the first pass's."""
+    return [share * b + (1.0 - share) * a for a, b in zip(first, second, strict=True)]
+
+
+def export(model, second, share: float, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:
     exported = {
         "format": FORMAT,
         "features": list(FEATURE_NAMES),
@@ -153,6 +175,7 @@ def export(model, second, decoding: dict[str, float], lexicon: Lexicon, info: di
             "features": list(FEATURE_NAMES + CONTEXT_NAMES),
             "baseline": baseline(second),
             "trees": tree_arrays(second, value_digits=6),
+            "share": share,
         }
     return exported
 
@@ -316,8 +339,8 @@ def fit_second(first: FirstPasses, excluded: frozenset[int], args: argparse.Name
 
 def stacked_decoding(
     tune: list[TextPage], first: FirstPasses, args: argparse.Namespace
-) -> tuple[dict[str, float], float, list[np.ndarray], list[np.ndarray]]:
-    """Out-of-fold log-odds of both passes on every tune page; the second's decoding chosen on them."""
+) -> tuple[dict[str, float], float, float, list[np.ndarray], list[np.ndarray]]:
+    """Both passes' out-of-fold log-odds of every tune page; the second's share, decoding chosen on them."""
     folds = first.lexical.folds
     oof_first: list[np.ndarray] = [np.zeros(0)] * len(tune)
     oof_second: list[np.ndarray] = [np.zeros(0)] * len(tune)
@@ -333,11 +356,18 @@ def stacked_decoding(
     first.decoding = first_decoding
     print(f"tune (out-of-fold): first pass alone {first_f1:.4f} with {first_decoding}")
     print(f"tune (out-of-fold) first pass by min lines: {min_lines_report(tune, oof_first, first_decoding)}")
-    decoding, tune_f1 = choose_decoding(tune, oof_second)
+    best = (-1.0, 1.0, {})
+    for share in SECOND_SHARES:
+        decoding, tune_f1 = choose_decoding(tune, blended(oof_first, oof_second, share))
+        print(f"tune (out-of-fold): second pass's share {share}: {tune_f1:.4f} with {decoding}", flush=True)
+        if tune_f1 > best[0]:
+            best = (tune_f1, share, decoding)
+    tune_f1, share, decoding = best
     base_tune = float(np.mean([baseline_f1(p) for p in tune]))
-    print(f"tune (out-of-fold): rules {base_tune:.4f} -> stacked model {tune_f1:.4f} with {decoding}")
-    print(f"tune (out-of-fold) by min lines: {min_lines_report(tune, oof_second, decoding)}")
-    return decoding, tune_f1, oof_first, oof_second
+    print(f"tune (out-of-fold): rules {base_tune:.4f} -> stacked {tune_f1:.4f}, share {share}, {decoding}")
+    report = min_lines_report(tune, blended(oof_first, oof_second, share), decoding)
+    print(f"tune (out-of-fold) by min lines: {report}")
+    return decoding, share, tune_f1, oof_first, oof_second
 
 
 def out_of_fold_decoding(
@@ -424,14 +454,20 @@ def main(argv: list[str] | None = None) -> None:
 
     lexical = Lexical(tune, args)
     dump: dict = {"tune ids": [p.id for p in tune], "heldout ids": [p.id for p in heldout]}
-    second = None
+    second, share = None, 1.0
     if args.stack:
         first = FirstPasses(tune, lexical, args)
         if args.keep_decoding:
             decoding, tune_f1, figure = keep_shipped_decoding()
             first.decoding = decoding
+            from clean.textmodel.trees import shipped_model
+
+            share = shipped_model().second_share
         else:
-            decoding, tune_f1, dump["oof first"], dump["oof"] = stacked_decoding(tune, first, args)
+            decoding, share, tune_f1, oof_first, oof_second = stacked_decoding(tune, first, args)
+            dump |= {"oof first": oof_first, "oof second": oof_second}
+            dump["oof"] = blended(oof_first, oof_second, share)
+            dump["share"] = share
             figure = "tune out-of-fold F1"
         model = first.model(frozenset())
         second = fit_second(first, frozenset(), args)
@@ -449,10 +485,11 @@ def main(argv: list[str] | None = None) -> None:
         report_heldout(heldout, [model.decision_function(p.matrix) for p in heldout], decoding)
         return
     lexicon = lexicons[0]
-    exported = export(model, second, decoding, lexicon, {
+    exported = export(model, second, share, decoding, lexicon, {
         "trained on": f"{len(tune)} WCXB dev tune pages (ids not divisible by 5)",
         "trees": args.trees, "depth": args.depth, "learning rate": args.learning_rate,
         "min samples per leaf": args.min_leaf, figure: round(tune_f1, 4),
+        "pages decided": f">= {Options().line_model_min_lines} lines (shorter ones: the rules' result)",
         "lexicon": "none" if args.no_lexical else (
             f"{len(lexicon.weights)} {'words and word pairs' if args.bigrams else 'words'} on >= "
             f"{args.min_domains} sites (at most {args.max_words}), logistic regression C={args.lexicon_c}, "
@@ -468,9 +505,11 @@ def main(argv: list[str] | None = None) -> None:
         dump["heldout first"] = held_log_odds
         report_heldout(heldout, held_log_odds, first.decoding, "first pass alone")
         heldout = [stacked(p, lo) for p, lo in zip(heldout, held_log_odds, strict=True)]
-        held_log_odds = [shipped.second.log_odds(p.matrix.astype(np.float64)) for p in heldout]
+        held_second = [shipped.second.log_odds(p.matrix.astype(np.float64)) for p in heldout]
         check = heldout[0].matrix.astype(np.float64)
-        gap = max(gap, float(np.abs(held_log_odds[0] - second.decision_function(check)).max()))
+        gap = max(gap, float(np.abs(held_second[0] - second.decision_function(check)).max()))
+        dump["heldout second"] = held_second
+        held_log_odds = blended(dump["heldout first"], held_second, share)
     dump["heldout"] = held_log_odds
     report_heldout(heldout, held_log_odds, decoding)
     print(f"export check: largest log-odds gap to scikit-learn {gap:.2e}")

@@ -3,8 +3,9 @@
 It runs after the rule and heuristic stages and reads what they decided as
 features (clean/textmodel/features.py). The shipped tree model gives every
 line a content log-odds; its second pass reads those log-odds in context
-(clean/textmodel/context.py: the line's neighbours, paragraph and page) and
-gives the log-odds the stage decides on; decoding (clean/textmodel/decode.py)
+(clean/textmodel/context.py: the line's neighbours, paragraph and page), and
+the stage decides on a blend of both passes' log-odds (the second pass's
+share is the model's `second_share`); decoding (clean/textmodel/decode.py)
 keeps the most probable lines up to the cut that maximises the page's expected F1.
 
 - A kept line under the cut goes: `model-header` above the first line the
@@ -65,7 +66,7 @@ class Explained:
     ensemble: TreeEnsemble  # the model itself, or its second pass
     texts: list[str]
     matrix: np.ndarray  # the decided rows (all lines)
-    credit: np.ndarray  # the changed lines' credits, row by row
+    credit: np.ndarray  # the changed lines' credits in the log-odds decided on, row by row
     first_credit: np.ndarray | None  # the first pass's credits of the changed lines, when stacked
 
 
@@ -133,7 +134,8 @@ def run(doc: Document, options: Options) -> None:
         line_numbers = np.array([b.lines[0] if b.lines else b.index for b in doc.blocks])
         decided_by = model.second
         decided_on = np.hstack([matrix, context_columns(log_odds, tokens, line_numbers)])
-        log_odds = decided_by.log_odds(decided_on)
+        share = model.second_share
+        log_odds = share * decided_by.log_odds(decided_on) + (1.0 - share) * log_odds
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
     cut = decode(log_odds, tokens, open_to_model, model.decoding)
     keep = cut.keep
@@ -145,10 +147,14 @@ def run(doc: Document, options: Options) -> None:
     if not changes:
         return
     texts = [b.text for b in doc.blocks]
-    first_credit = None if model.second is None else model.contributions(matrix[changes])
-    explained = Explained(
-        model, decided_by, texts, decided_on, decided_by.contributions(decided_on[changes]), first_credit
-    )
+    credit = decided_by.contributions(decided_on[changes])
+    first_credit = None
+    if model.second is not None:
+        first_credit = model.contributions(matrix[changes])
+        # The blend's credits: each pass's, by its share (the first pass's on its own features).
+        credit *= model.second_share
+        credit[:, : matrix.shape[1]] += (1.0 - model.second_share) * first_credit
+    explained = Explained(model, decided_by, texts, decided_on, credit, first_credit)
     kept_at = np.flatnonzero(keep)
     stretch = (int(kept_at[0]), int(kept_at[-1]))
     span = _span(doc, stretch)

@@ -4,8 +4,9 @@ The file (written by training/text_train.py) holds the feature names, a
 baseline log-odds, the trees as padded arrays (per tree and node: feature,
 threshold, children, value; a leaf is its own child; an inner node's value
 is the sample-weighted mean of its leaves, which the explanations compare
-against), the decoding settings chosen on out-of-fold tune pages, and the
-lexicon whose word weights feed the lexical features (clean/textmodel/lexicon.py).
+against), the decoding settings chosen on out-of-fold tune pages, the
+lexicon whose word weights feed the lexical features (clean/textmodel/lexicon.py),
+and, stacked, the second pass and its share of the log-odds the stage decides on.
 The trees are evaluated by clean/learned/trees.py, shared with the HTML block model.
 """
 
@@ -34,6 +35,9 @@ class LineModel(TreeEnsemble):
     # Stacked: a second ensemble that reads the features and, after them, the
     # first pass's log-odds in context (clean/textmodel/context.py); None: one pass.
     second: TreeEnsemble | None = None
+    # The second pass's share of the log-odds decided on, the rest the first pass's:
+    # the blend of the two passes errs less than either (chosen in training).
+    second_share: float = 1.0
 
 
 def model_from_dict(data: dict) -> LineModel:
@@ -43,17 +47,19 @@ def model_from_dict(data: dict) -> LineModel:
         raise ValueError(
             "the line model's features differ from this version's (retrain: training/text_train.py)"
         )
-    second = None
+    second, share = None, 1.0
     if "second" in data:
         if tuple(data["second"]["features"]) != FEATURE_NAMES + CONTEXT_NAMES:
             raise ValueError("the second pass's features differ from this version's (retrain)")
         second = TreeEnsemble(names=FEATURE_NAMES + CONTEXT_NAMES, **ensemble_fields(data["second"]))
+        share = float(data["second"].get("share", 1.0))
     return LineModel(
         names=FEATURE_NAMES,
         **ensemble_fields(data),
         decoding={k: float(v) for k, v in data["decoding"].items()},
         lexicon=lexicon_from_dict(data["lexicon"]),
         second=second,
+        second_share=share,
     )
 
 
