@@ -327,6 +327,28 @@ def test_content_a_script_reveals_is_read_but_a_hidden_modal_is_not():
     assert "Thanks for subscribing!" not in [b.text for b in blocks(small)]
 
 
+def test_closed_tab_and_accordion_panels_are_read_but_other_hidden_elements_are_not():
+    page = (
+        '<div role="tablist"><button id="t1">Specs</button><button id="t2">Care</button></div>'
+        '<div role="tabpanel" aria-labelledby="t1"><p>Made of solid oak.</p></div>'
+        '<div role="tabpanel" aria-labelledby="t2" hidden><p>Wipe with a damp cloth.</p></div>'
+        '<h3 id="q1">Does it ship abroad?</h3>'
+        '<div aria-labelledby="q1" style="display: none"><p>Yes, to every country in Europe.</p></div>'
+        '<div role="region" aria-labelledby="q1" hidden><p>Returns are free for a month.</p></div>'
+        '<ul role="menu" aria-labelledby="t1" hidden><li>Account settings</li></ul>'
+        "<div hidden><p>Sign in to continue.</p></div>"
+        '<div role="dialog" aria-labelledby="q1" hidden><p>Join our newsletter.</p></div>'
+        '<div class="modal fade" aria-labelledby="q1" aria-hidden="true"><p>Get 10% off.</p></div>'
+    )
+    assert [b.text for b in blocks(page)] == [
+        "Made of solid oak.",
+        "Wipe with a damp cloth.",
+        "Does it ship abroad?",
+        "Yes, to every country in Europe.",
+        "Returns are free for a month.",
+    ]
+
+
 def test_streamed_segments_are_read_where_the_page_script_puts_them():
     page = (
         '<body><h1>Title</h1><!--$?--><template id="B:0"></template><p>Loading...</p><!--/$-->'

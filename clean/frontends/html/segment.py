@@ -121,6 +121,23 @@ def is_overlay(attributes: dict[str, str | None]) -> bool:
     return any(w in OVERLAY_WORDS for w in _NAME_WORDS.split(names))
 
 
+# Tabs and accordions hide every panel but the open one until a reader clicks
+# its tab or heading; the panel names that control (aria-labelledby) or is a
+# tab panel. The page's text is all of them, and the gold has them: on tune
+# pages, 73% of the words of hidden tab panels and 72-78% of those of hidden
+# labelled panels are gold, against 3-4% of other hidden elements'.
+PANEL_ROLES = frozenset({"tabpanel", "region"})  # or no role at all
+
+
+def is_closed_panel(attributes: dict[str, str | None]) -> bool:
+    """A tab panel or an accordion's panel, hidden until its tab or heading is clicked."""
+    role = (attributes.get("role") or "").strip().lower()
+    if role == "tabpanel":
+        return True
+    # Not a labelled menu or listbox: those are the site's own controls.
+    return (role in PANEL_ROLES or not role) and bool(attributes.get("aria-labelledby"))
+
+
 class _DeferredContent:
     """Hidden elements that hold much of the page's text are shown anyway.
 
@@ -307,7 +324,11 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             add("\n")
             continue
         attributes = node.attributes
-        if attributes and is_hidden(attributes) and (is_overlay(attributes) or not deferred.shown(node)):
+        if (
+            attributes
+            and is_hidden(attributes)
+            and (is_overlay(attributes) or not (is_closed_panel(attributes) or deferred.shown(node)))
+        ):
             continue
         if action == _PRE:
             if parts:
