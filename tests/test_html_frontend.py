@@ -358,6 +358,21 @@ def test_streamed_segments_are_read_where_the_page_script_puts_them():
     assert [b.text for b in blocks(page)] == ["Title", "The streamed paragraph", "After the boundary"]
 
 
+def test_a_streamed_segment_fills_a_placeholder_inside_another_segment():
+    # "S:0" fills boundary B:0 and holds placeholder P:5, which segment "S:5" fills;
+    # the segments come in either order at the end of the page.
+    for order in ((0, 5), (5, 0)):
+        segments = {
+            0: '<div hidden id="S:0"><h2>Section</h2><template id="P:5"></template></div>',
+            5: '<div hidden id="S:5"><p>The nested paragraph</p></div>',
+        }
+        page = (
+            '<body><h1>Title</h1><template id="B:0"></template><p>Loading...</p><!--/$-->'
+            "<p>After</p>" + "".join(segments[k] for k in order) + "</body>"
+        )
+        assert [b.text for b in blocks(page)] == ["Title", "Section", "The nested paragraph", "After"], order
+
+
 def test_streamed_segments_are_found_however_their_id_is_quoted():
     # The segments are found in the parsed tree, not by searching the page's text for id="S:.
     for quoted in ("'S:0'", "S:0"):

@@ -6,6 +6,8 @@ and later, at the end of the document, the content itself in
 `<div hidden id="S:0">` with a script that swaps it in. A reader sees the
 content in place of the fallback; the static HTML has it hidden at the end.
 So the segment is moved into place and the fallback dropped, before the walk.
+A segment can itself hold placeholders for later segments, `<template
+id="P:5">`, which the script fills with segment "S:5" (no fallback there).
 """
 
 from __future__ import annotations
@@ -25,10 +27,15 @@ def place_streamed_segments(tree) -> int:
     moved = 0
     for segment in tree.css(SEGMENTS):
         key = (segment.attributes.get("id") or "")[2:]
-        anchor = tree.css_first(f'template[id="B:{key}"]') if key else None
-        if anchor is None:
+        if not key:
             continue
-        _drop_fallback(anchor)
+        anchor = tree.css_first(f'template[id="B:{key}"]')
+        if anchor is not None:
+            _drop_fallback(anchor)
+        else:  # a placeholder inside another segment, looked up in the live tree (it may have moved)
+            anchor = tree.css_first(f'template[id="P:{key}"]')
+            if anchor is None:
+                continue
         del segment.attrs["hidden"]
         anchor.insert_before(segment)  # inserts a copy ...
         segment.decompose()  # ... so the original goes
