@@ -335,6 +335,9 @@ def test_closed_tab_and_accordion_panels_are_read_but_other_hidden_elements_are_
         '<h3 id="q1">Does it ship abroad?</h3>'
         '<div aria-labelledby="q1" style="display: none"><p>Yes, to every country in Europe.</p></div>'
         '<div role="region" aria-labelledby="q1" hidden><p>Returns are free for a month.</p></div>'
+        '<div class="faq__answer" style="display:none"><p>We reply within a day.</p></div>'
+        '<div class="c-accordion-item" aria-hidden="true"><p>Assembly takes an hour.</p></div>'
+        '<div class="answers-count" hidden><p>3 answers</p></div>'
         '<ul role="menu" aria-labelledby="t1" hidden><li>Account settings</li></ul>'
         "<div hidden><p>Sign in to continue.</p></div>"
         '<div role="dialog" aria-labelledby="q1" hidden><p>Join our newsletter.</p></div>'
@@ -346,6 +349,8 @@ def test_closed_tab_and_accordion_panels_are_read_but_other_hidden_elements_are_
         "Does it ship abroad?",
         "Yes, to every country in Europe.",
         "Returns are free for a month.",
+        "We reply within a day.",
+        "Assembly takes an hour.",
     ]
 
 
