@@ -531,19 +531,22 @@ def _page(source: str) -> Document:
 
 @pytest.mark.parametrize("source", ["news_article", "section_headings", *WCXB_PAGES])
 def test_the_stage_keeps_the_open_blocks_up_to_the_cut_with_the_best_expected_f1(source: str):
-    from clean.learned.page_cut import code_blocks, with_code_shift
+    from clean.learned.page_cut import code_blocks, shape_groups, with_code_shift, with_shape_mean
     from clean.textmodel.decode import content_probability
 
     stages = html_stages()
     at = stages.index(learned_stage.STAGE)
     before = run_stages(_page(source), stages[:at], Options())
     model = shipped_model()
-    # As the stage judges them: code blocks' log-odds with the decoding's code shift.
-    code = code_blocks([b.kind for b in before.blocks], [b.path for b in before.blocks])
-    log_odds = with_code_shift(model.log_odds(model.features(before)), code, model.decoding)
+    tokens = np.array([b.features["words"] for b in before.blocks], dtype=float)
+    # As the stage judges them: moved towards their repeated DOM shape's mean, code blocks'
+    # log-odds with the decoding's code shift.
+    paths = [b.path for b in before.blocks]
+    code = code_blocks([b.kind for b in before.blocks], paths)
+    own = with_shape_mean(model.log_odds(model.features(before)), shape_groups(paths, tokens))
+    log_odds = with_code_shift(own, code, model.decoding)
     raw = 1.0 / (1.0 + np.exp(-log_odds))
     p = content_probability(log_odds, model.decoding)
-    tokens = np.array([b.features["words"] for b in before.blocks], dtype=float)
     bar = Options().learned_overrule_above
     open_to_model = np.array(
         [

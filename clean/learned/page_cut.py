@@ -81,6 +81,38 @@ def with_code_shift(log_odds: np.ndarray, code: np.ndarray, decoding: dict[str, 
     return log_odds + code_shift * code if code_shift and code.any() else log_odds
 
 
+# Blocks of one repeated shape (the same DOM path but for sibling indices: a listing's
+# cards, a thread's posts, a table's rows) are judged partly together: each block's log-odds
+# move this share of the way to the mean of its shape's, when the shape has at least
+# SHAPE_MIN_BLOCKS blocks with words. The model judges each card alone and keeps some and
+# drops others of the same list; chosen on WCXB tune pages out of fold (training/README.md).
+SHAPE_SHARE = 0.25
+SHAPE_MIN_BLOCKS = 3
+_SIBLING_INDEX = re.compile(r":\d+(?= > |$)")
+
+
+def shape_groups(paths: list[str | None], words: np.ndarray) -> list[np.ndarray]:
+    """The blocks with words of each DOM shape repeated at least SHAPE_MIN_BLOCKS times."""
+    import numpy as np
+
+    groups: dict[str, list[int]] = {}
+    for index, path in enumerate(paths):
+        if path and words[index] > 0:
+            groups.setdefault(_SIBLING_INDEX.sub("", path), []).append(index)
+    return [np.array(g) for g in groups.values() if len(g) >= SHAPE_MIN_BLOCKS]
+
+
+def with_shape_mean(log_odds: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """The log-odds moved SHAPE_SHARE of the way to their repeated shape's mean (shape_groups())."""
+    if not groups:
+        return log_odds
+    moved = log_odds.copy()
+    for group in groups:
+        own = log_odds[group]
+        moved[group] = own + SHAPE_SHARE * (own.mean() - own)
+    return moved
+
+
 def page_cut(
     log_odds: np.ndarray, tokens: np.ndarray, open_to_model: np.ndarray, decoding: dict[str, float]
 ) -> PageCut | None:

@@ -19,7 +19,10 @@ Rules stay the first stage; the model then judges the page after them:
 The cut is chosen per page (clean/learned/page_cut.py): the blocks open to
 the model, ranked by probability, are kept up to the cut with the best
 expected F1, so a block needs a higher probability on a page the model is
-sure of than on one it doubts. A threshold given in the options
+sure of than on one it doubts. Blocks of one repeated DOM shape (a listing's
+cards, a thread's posts) are judged partly together: each one's log-odds
+move a quarter of the way to their shape's mean (page_cut.with_shape_mean),
+and a reason says so when it did. A threshold given in the options
 (learned_remove_below, learned_restore_above) replaces the cut on every page,
 as before the cut (when the stage threshold served every page).
 
@@ -136,12 +139,24 @@ def _cut_decisions(
     """
     import numpy as np
 
-    from clean.learned.page_cut import code_blocks, headings_of_kept_sections, page_cut, with_code_shift
+    from clean.learned.page_cut import (
+        code_blocks,
+        headings_of_kept_sections,
+        page_cut,
+        shape_groups,
+        with_code_shift,
+        with_shape_mean,
+    )
 
     kinds = [b.kind for b in doc.blocks]
-    code = code_blocks(kinds, [b.path for b in doc.blocks])
-    log_odds = with_code_shift(log_odds, code, model.decoding)
-    judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() else probabilities
+    paths = [b.path for b in doc.blocks]
+    code = code_blocks(kinds, paths)
+    # What each block weighs in the expected F1: its words, as the front end counted them (the
+    # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page).
+    tokens = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
+    groups = shape_groups(paths, tokens)
+    log_odds = with_code_shift(with_shape_mean(log_odds, groups), code, model.decoding)
+    judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() or groups else probabilities
     restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
     bars: dict[int, float] = {}
     if restoring:
@@ -150,9 +165,6 @@ def _cut_decisions(
             if bar is not None:
                 bars[b.index] = bar
     open_to_model = np.array([b.kept or b.index in bars for b in doc.blocks], dtype=bool)
-    # What each block weighs in the expected F1: its words, as the front end counted them (the
-    # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page).
-    tokens = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
     cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
     if cut is None:  # no open block has words: the page keeps the rules' result
         return [], {}, None, judged
@@ -192,6 +204,37 @@ def _threshold_decisions(
     return _spare_one(doc, to_remove, list(bars), probabilities), bars
 
 
+def _judged_notes(doc: Document, model: TreeModel, probabilities, judged, indices) -> dict[int, str]:
+    """Why the cut judged these blocks by other than the model's own probability (code, a repeated shape)."""
+    from clean.learned.page_cut import SHAPE_SHARE, code_blocks, shape_groups
+
+    moved = [i for i in indices if judged[i] != probabilities[i]]
+    if not moved:
+        return {}
+    import numpy as np
+
+    paths = [b.path for b in doc.blocks]
+    code = code_blocks([b.kind for b in doc.blocks], paths)
+    shapes = {
+        int(i): len(group)
+        for group in shape_groups(paths, np.array([b.features.get("words", 0.0) for b in doc.blocks]))
+        for i in group
+    }
+    code_shift = model.decoding.get("code_shift", 0.0)
+    notes = {}
+    for i in moved:
+        why = []
+        if i in shapes:
+            why.append(
+                f"one of {shapes[i]} blocks of the same DOM shape: judged {SHAPE_SHARE:.0%} of the way "
+                "to their mean log-odds"
+            )
+        if code[i]:
+            why.append(f"a code block: judged with the code shift ({code_shift:+.2f} in log-odds)")
+        notes[i] = f"; {'; '.join(why)} (the model's own probability {probabilities[i]:.2f})"
+    return notes
+
+
 def _with_note(reason: Callable[[], str], note: str) -> str:
     """A deferred reason with a note after it (read when the reason is)."""
     return reason() + note
@@ -228,14 +271,7 @@ def run(doc: Document, options: Options) -> None:
 
         words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
     if fixed is None:
-        code_shift = model.decoding.get("code_shift", 0.0)
-        # The cut judged code blocks with the code shift: so do their reasons, and they say so.
-        code_notes = {
-            i: f"; a code block: judged with the code shift ({code_shift:+.2f} in log-odds; "
-            f"the model's own probability {probabilities[i]:.2f})"
-            for i in (*to_remove, *bars)
-            if judged[i] != probabilities[i]
-        }
+        code_notes = _judged_notes(doc, model, probabilities, judged, (*to_remove, *bars))
     else:
         judged, code_notes = probabilities, {}
     # The removals' reasons are written when first read (model.DeferredRemoval): explaining
