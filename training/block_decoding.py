@@ -43,7 +43,14 @@ import numpy as np
 
 from benchmarks.wcxb import PAGE_TYPES, load_pages, score_output, tokens
 from clean.learned import stage as learned_stage
-from clean.learned.page_cut import code_blocks, headings_of_kept_sections, page_cut, with_code_shift
+from clean.learned.page_cut import (
+    code_blocks,
+    headings_of_kept_sections,
+    page_cut,
+    shape_groups,
+    with_code_shift,
+    with_shape_mean,
+)
 from training.corpus import fold_models, fold_of
 from training.labels import block_labels
 
@@ -207,11 +214,13 @@ def _open_bars(record: PageRecord, probability: np.ndarray, restore_above: float
 
 def cut_keep(record: PageRecord, decoding: dict[str, float], overrule: float | None = 0.7) -> np.ndarray:
     """The blocks the stage keeps on this page with the page's cut ("decide" mode)."""
-    log_odds = with_code_shift(record.log_odds, record.code, decoding)
+    # As the stage: a repeated DOM shape's blocks move toward their shape's mean, then code's shift.
+    tokens_per_block = record.words  # what the stage weighs blocks by
+    groups = shape_groups(record.paths, tokens_per_block) if record.paths is not None else []
+    log_odds = with_code_shift(with_shape_mean(record.log_odds, groups), record.code, decoding)
     probability = 1.0 / (1.0 + np.exp(-log_odds))
     bars = _open_bars(record, probability, 0.0, overrule)
     open_to_model = np.nan_to_num(bars, nan=2.0) <= probability
-    tokens_per_block = record.words  # what the stage weighs blocks by
     cut = page_cut(log_odds, tokens_per_block, open_to_model, decoding)
     if cut is None:
         return record.kept
