@@ -45,6 +45,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from clean.frontends.html.elements import SIBLING_INDEX  # a path without them is its shape
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -88,7 +90,6 @@ def with_code_shift(log_odds: np.ndarray, code: np.ndarray, decoding: dict[str, 
 # drops others of the same list; chosen on WCXB tune pages out of fold (training/README.md).
 SHAPE_SHARE = 0.25
 SHAPE_MIN_BLOCKS = 3
-_SIBLING_INDEX = re.compile(r":\d+(?= > |$)")
 
 
 def shape_groups(paths: list[str | None], words: np.ndarray) -> list[np.ndarray]:
@@ -98,7 +99,7 @@ def shape_groups(paths: list[str | None], words: np.ndarray) -> list[np.ndarray]
     groups: dict[str, list[int]] = {}
     for index, path in enumerate(paths):
         if path and words[index] > 0:
-            groups.setdefault(_SIBLING_INDEX.sub("", path), []).append(index)
+            groups.setdefault(SIBLING_INDEX.sub("", path), []).append(index)
     return [np.array(g) for g in groups.values() if len(g) >= SHAPE_MIN_BLOCKS]
 
 
