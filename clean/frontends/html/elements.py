@@ -172,26 +172,11 @@ def element_stats(
         element_id = ids[path]
         if element_id != current:  # else: the previous block's element again
             up = parent[element_id]
-            if current >= 0 and up == parent[current] and up != current:
+            if current >= 0 and up == parent[current] and up >= 0:
                 # The common step across: a sibling of the innermost open element, which
-                # closes (its totals go to the parent, as below) while the sibling opens.
-                del open_ids[-1]
-                done = stack.pop()
-                above = stack[-1]
-                above.words += done.words
-                above.chars += done.chars
-                above.link_chars += done.link_chars
-                above.prose += done.prose
-                above.blocks += done.blocks
-                if done.holds_h1:
-                    above.holds_h1 = True
-                new_path = paths[element_id]
-                element = ElementStats(new_path)
-                above.children.append(new_path)
-                elements[new_path] = element
-                stack.append(element)
-                open_ids.append(element_id)
-                current = element_id
+                # closes (below) while the sibling opens; nothing to climb (its parent, at
+                # depth[up], is open).
+                opening, level = [element_id], depth[up]
             else:
                 # Climb from the block's element to the deepest open element holding it,
                 # noting the elements to open on the way (innermost first).
@@ -200,27 +185,27 @@ def element_stats(
                 while level >= len(open_ids) or (level >= 0 and open_ids[level] != up):
                     opening.append(up)
                     up, level = parent[up], level - 1
-                while len(open_ids) > level + 1:
-                    del open_ids[-1]
-                    done = stack.pop()
-                    if stack:  # ElementStats.add, inlined: the loop's most frequent call
-                        above = stack[-1]
-                        above.words += done.words
-                        above.chars += done.chars
-                        above.link_chars += done.link_chars
-                        above.prose += done.prose
-                        above.blocks += done.blocks
-                        if done.holds_h1:
-                            above.holds_h1 = True
-                for new in reversed(opening):
-                    new_path = paths[new]
-                    opened = ElementStats(new_path)
-                    if stack:
-                        stack[-1].children.append(new_path)
-                    elements[new_path] = opened
-                    stack.append(opened)
-                    open_ids.append(new)
-                current, element = element_id, stack[-1]
+            while len(open_ids) > level + 1:
+                del open_ids[-1]
+                done = stack.pop()
+                if stack:  # ElementStats.add, inlined: the loop's most frequent call
+                    above = stack[-1]
+                    above.words += done.words
+                    above.chars += done.chars
+                    above.link_chars += done.link_chars
+                    above.prose += done.prose
+                    above.blocks += done.blocks
+                    if done.holds_h1:
+                        above.holds_h1 = True
+            for new in reversed(opening):
+                new_path = paths[new]
+                opened = ElementStats(new_path)
+                if stack:
+                    stack[-1].children.append(new_path)
+                elements[new_path] = opened
+                stack.append(opened)
+                open_ids.append(new)
+            current, element = element_id, stack[-1]
         features = block.features
         element.words += features.get("words", 0.0)
         element.chars += features.get("chars", 0.0)
