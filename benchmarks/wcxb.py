@@ -605,7 +605,7 @@ def format_table(summary: dict[str, dict[str, Any]], systems: Sequence[str], set
 
 
 def format_losses(losses: Sequence[dict[str, Any]], target: str) -> str:
-    lines = [f"Pages where {target} loses most F1 to the best peer (empty-gold pages left out):"]
+    lines = [f"Tune pages where {target} loses most F1 to the best peer (empty-gold pages left out):"]
     lines.append(f"{'id':<6}{'type':<14}{target:>7}{'best':>7}  {'peer':<22}url")
     for row in losses:
         lines.append(
@@ -717,7 +717,8 @@ def run_and_report(
     losses: list[dict[str, Any]] = []
     peers = [name for name in systems if name != "clean"]
     if "clean" in systems and peers:
-        losses = biggest_losses(results, "clean", peers)
+        # Tune pages only: the list is for study, and held-out pages are not studied.
+        losses = biggest_losses([r for r in results if r.page.part == "tune"], "clean", peers)
         print(format_losses(losses, "clean"), end="\n\n")
     _print_timing(summary, systems, wall, args.jobs)
     payload = {
