@@ -130,9 +130,10 @@ def _restorable(block: Block, probability: float, options: Options) -> float | N
 
 def _cut_decisions(
     doc: Document, options: Options, model: TreeModel, log_odds, probabilities
-) -> tuple[list[int], dict[int, float], PageCut | None, np.ndarray]:
+) -> tuple[list[int], dict[int, float], PageCut | None, np.ndarray, dict[int, str]]:
     """(blocks to remove, blocks to restore -> the bar they cleared, the page's cut, the probabilities
-    it judged them by: code blocks' with the decoding's code shift) under the page's cut.
+    it judged them by: code blocks' with the decoding's code shift, repeated shapes' moved toward
+    their mean; and, for the decided blocks judged so, a note saying why) under the page's cut.
 
     Open to the model: the kept blocks and, in "decide" mode, the removals it may
     undo (heuristic ones; rule ones the model scores at or above the overrule bar).
@@ -167,7 +168,7 @@ def _cut_decisions(
     open_to_model = np.array([b.kept or b.index in bars for b in doc.blocks], dtype=bool)
     cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
     if cut is None:  # no open block has words: the page keeps the rules' result
-        return [], {}, None, judged
+        return [], {}, None, judged, {}
     to_restore = {i: bar for i, bar in bars.items() if cut.keep[i]}
     kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
     spared = headings_of_kept_sections(cut.keep, kept_by_rules, open_to_model, kinds, tokens)
@@ -177,11 +178,13 @@ def _cut_decisions(
             f"{cut.threshold:.2f}, expected F1 {cut.expected_f1:.2f}), kept: a heading stays with the "
             "section it heads"
         )
-    if not options.enabled(REMOVE_RULE):
-        return [], to_restore, cut, judged
-    dropped = kept_by_rules & ~cut.keep
-    dropped[spared] = False
-    return np.flatnonzero(dropped).tolist(), to_restore, cut, judged
+    to_remove: list[int] = []
+    if options.enabled(REMOVE_RULE):
+        dropped = kept_by_rules & ~cut.keep
+        dropped[spared] = False
+        to_remove = np.flatnonzero(dropped).tolist()
+    notes = _judged_notes(model, probabilities, judged, code, groups, (*to_remove, *to_restore))
+    return to_remove, to_restore, cut, judged, notes
 
 
 def _threshold_decisions(
@@ -204,22 +207,15 @@ def _threshold_decisions(
     return _spare_one(doc, to_remove, list(bars), probabilities), bars
 
 
-def _judged_notes(doc: Document, model: TreeModel, probabilities, judged, indices) -> dict[int, str]:
-    """Why the cut judged these blocks by other than the model's own probability (code, a repeated shape)."""
-    from clean.learned.page_cut import SHAPE_SHARE, code_blocks, shape_groups
+def _judged_notes(model: TreeModel, probabilities, judged, code, groups, indices) -> dict[int, str]:
+    """Why the cut judged these blocks by other than the model's own probability: a code block
+    (`code`, page_cut.code_blocks) or one of a repeated shape (`groups`, page_cut.shape_groups)."""
+    from clean.learned.page_cut import SHAPE_SHARE
 
     moved = [i for i in indices if judged[i] != probabilities[i]]
     if not moved:
         return {}
-    import numpy as np
-
-    paths = [b.path for b in doc.blocks]
-    code = code_blocks([b.kind for b in doc.blocks], paths)
-    shapes = {
-        int(i): len(group)
-        for group in shape_groups(paths, np.array([b.features.get("words", 0.0) for b in doc.blocks]))
-        for i in group
-    }
+    shapes = {int(i): len(group) for group in groups for i in group}
     code_shift = model.decoding.get("code_shift", 0.0)
     notes = {}
     for i in moved:
@@ -257,7 +253,7 @@ def run(doc: Document, options: Options) -> None:
     probabilities = 1.0 / (1.0 + np.exp(-log_odds))
     fixed = _fixed_thresholds(options, model)
     if fixed is None:
-        to_remove, bars, cut, judged = _cut_decisions(doc, options, model, log_odds, probabilities)
+        to_remove, bars, cut, judged, notes = _cut_decisions(doc, options, model, log_odds, probabilities)
         if cut is None:
             return
         remove_below, expected_f1 = cut.threshold, cut.expected_f1
@@ -270,10 +266,8 @@ def run(doc: Document, options: Options) -> None:
         from clean.learned.lexical import word_details
 
         words = word_details(model.lexical, [b.text for b in doc.blocks], [b.path or "" for b in doc.blocks])
-    if fixed is None:
-        code_notes = _judged_notes(doc, model, probabilities, judged, (*to_remove, *bars))
-    else:
-        judged, code_notes = probabilities, {}
+    if fixed is not None:
+        judged, notes = probabilities, {}
     # The removals' reasons are written when first read (model.DeferredRemoval): explaining
     # costs more than deciding, and callers who want only the text never read them.
     removal_reasons = ReasonsLater(model, matrix, to_remove, judged, remove_below, words, expected_f1)
@@ -284,15 +278,15 @@ def run(doc: Document, options: Options) -> None:
         for i in restored:
             if bars[i] > 0:
                 reasons[i] += f"; over a rule: at or above {bars[i]:.2f}"
-            reasons[i] += code_notes.get(i, "")
+            reasons[i] += notes.get(i, "")
     else:
         for bar in sorted(set(bars.values())):
             rows = [i for i in restored if bars[i] == bar]
             reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
     for index in to_remove:
         reason = partial(removal_reasons.reason, index)
-        if index in code_notes:
-            reason = partial(_with_note, reason, code_notes[index])
+        if index in notes:
+            reason = partial(_with_note, reason, notes[index])
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reason)
     for index in restored:
         block = doc.blocks[index]
