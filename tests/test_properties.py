@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 import clean
 from clean.errors import InputError
+from clean.frontends.mojibake import repair_mojibake
+from clean.frontends.text import INVISIBLE, normalise_newlines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TOKEN = re.compile(r"\w+")
@@ -33,6 +35,12 @@ SETTINGS = settings(
 
 def tokens(text: str) -> Counter[str]:
     return Counter(TOKEN.findall(text))
+
+
+def repaired_lines(text: str) -> str:
+    """The lines as the text front end reads them, mojibake repaired (clean/frontends/mojibake.py)."""
+    lines = normalise_newlines(text).split("\n")
+    return "\n".join(repair_mojibake(line.strip().strip(INVISIBLE).strip()) for line in lines)
 
 
 def clean_or_none(function, value, **options) -> clean.Result | None:
@@ -118,8 +126,9 @@ def test_page_like_text_keeps_every_token_accounted_for(text):
     result = clean.clean_text(text)
     check_nothing_invented(result)
     check_accounting(result)
-    # Output tokens come from the input itself, not just from its text view.
-    assert not tokens(result.text) - tokens(text)
+    # Output tokens come from the input itself, not just from its text view; the one
+    # rewrite allowed is the front end's repair of double-decoded lines.
+    assert not tokens(result.text) - (tokens(text) | tokens(repaired_lines(text)))
 
 
 @SETTINGS

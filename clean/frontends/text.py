@@ -8,6 +8,7 @@ and the clean text separates them by one blank line, as the API promises.
 
 from __future__ import annotations
 
+from clean.frontends.mojibake import repair_mojibake
 from clean.model import Block, Document
 
 # Characters that are whitespace to a reader but not to str.strip().
@@ -24,6 +25,7 @@ def segment_text(text: str, url: str | None = None) -> Document:
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip().strip(INVISIBLE).strip()
         if line:
+            line = repair_mojibake(line)
             index = len(doc.blocks)
             doc.blocks.append(Block(index=index, text=line, kind="line", group=index, lines=(number, number)))
     return doc

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from clean.frontends.html.path import MAX_NAME_CHARS, SEPARATOR, step
+from clean.frontends.mojibake import repair_mojibake
 from clean.model import Block, Document
 
 # Elements whose content is never visible text.
@@ -245,6 +246,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             text = raw.strip()
         if not text:
             return
+        text = repair_mojibake(text)
         owner_tag, path, _, item_group, _ = frames[-1]
         if item_group >= 0:
             group = item_group
