@@ -16,6 +16,9 @@ best-scoring stretch (the article); see `page_edges`. The scale is words:
   site chrome  -`region_chrome_penalty`: a line of the site's frame that no
              article body holds (a menu cue, a login, a share or legal line,
              a breadcrumb);
+  interface  -`region_short_penalty`: a label of a thread's or a Q&A page's
+             controls ("Click to expand...", "Sorted by: Reset to default"),
+             which sits between the posts like a short line;
   item chrome  -`region_short_penalty` for either of those when the same line
              recurs three times or more: then it is the chrome of each item
              in a list (a "Reply" under every post, a "Share" under every
@@ -50,6 +53,10 @@ CHROME_RULES = frozenset({
     "cue-navigation", "cue-call-to-action", "cue-share", "cue-subscribe", "cue-legal", "cue-cookie",
     "cue-comments", "breadcrumb", "pipe-menu", "consent-dialog",
 })  # fmt: skip
+# Cues that label the controls of a thread or a Q&A page ("Click to expand...", "Sorted by:
+# Reset to default"): they sit between its posts, so they score as a short line does and
+# neither start nor end the article (a boilerplate penalty cut a question off its answers).
+IN_CONTENT_RULES = frozenset({"cue-interface"})
 # A removed line recurring this often is per-item chrome.
 ITEM_CHROME_REPEATS = 3
 
@@ -113,6 +120,8 @@ def score_line(block: Block, repeats: int, options: Options) -> LineScore:
     if block.removal is not None:
         if repeats >= ITEM_CHROME_REPEATS:
             return LineScore(-options.region_short_penalty, "item-chrome")
+        if block.removal.rule in IN_CONTENT_RULES:
+            return LineScore(-options.region_short_penalty, "interface")
         if is_section_end(block):
             return LineScore(-options.region_section_end_penalty, "section-end")
         if block.removal.rule in CHROME_RULES:
