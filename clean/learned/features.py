@@ -53,6 +53,7 @@ ANCESTOR_FLAGS = (
     "comments",
 )  # fmt: skip
 _ANCESTOR_BIT = {name: 1 << i for i, name in enumerate(ANCESTOR_FLAGS)}
+_LANDMARK_ROLES = {"contentinfo": "footer", "banner": "header", "complementary": "aside"}
 # Up to 62 class/id words fit one int64 bit mask.
 MAX_VOCABULARY = 62
 # Prose as main-content counts it: blocks of some length with few links.
@@ -75,6 +76,7 @@ OWN_NAMES = (
     "punctuation share", "ends like a sentence", "sentences (log)", "capitalised words share",
     "digit share", "separator characters (|, /, \u2022)", "commas per word", "has \u00a9",
     "mean word length", "position in page", "words before it (share)", "after the first h1",
+    "blocks from the first h1 (share of page)", "words from the first h1 (share of page)",
     "block's share of page words", "page blocks (log)", "page words (log)",
     "same text elsewhere on page (log)", "same DOM shape on page (log)", "items in its list (log)",
     "inside the 50% prose region", "inside the 80% prose region",
@@ -131,6 +133,8 @@ def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
         flags |= _ANCESTOR_BIT["articleBody"]
     if step.role == "navigation":
         flags |= _ANCESTOR_BIT["nav"]
+    # ARIA landmark roles name the same regions as the tags (a <div role=contentinfo> is a footer).
+    flags |= _ANCESTOR_BIT.get(_LANDMARK_ROLES.get(step.role, ""), 0)
     if not comment_words().isdisjoint(step.words):
         flags |= _ANCESTOR_BIT["comments"]
     words = 0
@@ -386,6 +390,15 @@ def page_features(
     columns["after the first h1"] = (
         np.full(n, 0.5) if first_h1 is None else (np.arange(n) > first_h1).astype(np.float64)
     )
+    # How far from the title the block sits (signed, < 0 before it; 0 without an h1): a product's
+    # description or a thread's first post sits just under it, related items and footers far below.
+    if first_h1 is None:
+        columns["blocks from the first h1 (share of page)"] = np.zeros(n)
+        columns["words from the first h1 (share of page)"] = np.zeros(n)
+    else:
+        columns["blocks from the first h1 (share of page)"] = (np.arange(n) - first_h1) / max(n - 1, 1)
+        before = np.cumsum(words) - words
+        columns["words from the first h1 (share of page)"] = (before - before[first_h1]) / page_words
 
     # Repetition within the page.
     text_counts: dict[str, int] = {}
