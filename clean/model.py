@@ -183,6 +183,17 @@ class Document:
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.kept]
 
+    def drop_shared_tables(self) -> None:
+        """Let go of the tables the stages shared (built again should anyone ask).
+
+        Called when the stages are done: the result keeps the document, and
+        the tables (an element table, a tuple of tokens per block: ~350
+        container objects a page) would otherwise be walked by the young
+        collection that follows the call (clean/collector.py).
+        """
+        self.element_table = None
+        self.block_tokens = None
+
     def remove(self, block: Block, stage: str, rule: str, reason: str | Callable[[], str]) -> Removal | None:
         """Mark a whole block removed. The first stage to remove a block wins.
 

@@ -75,4 +75,6 @@ def clean_html(html: str | bytes, url: str | None, options: Options) -> Result:
     with fewer_collections(), limits.time_budget(options.max_seconds) as deadline:
         doc = parse_document(html, url, options)
         deadline.check("parse")
-        return Result.from_document(run_stages(doc, html_stages(), options, deadline), options)
+        run_stages(doc, html_stages(), options, deadline)
+        doc.drop_shared_tables()
+        return Result.from_document(doc, options)
