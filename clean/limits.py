@@ -433,7 +433,8 @@ def _more_block_starts_than(html: str, limit: int) -> bool:
 def check_markup(html: str, options: Options) -> None:
     """Raise TooDeepError / TooLargeError for a page the parser or the DOM walk cannot afford."""
     # A page has fewer tags than characters: a short page needs no count (most pages).
-    if options.max_dom_nodes and len(html) > options.max_dom_nodes and html.count("<") > options.max_dom_nodes:
+    nodes = options.max_dom_nodes
+    if nodes and len(html) > nodes and html.count("<") > nodes:
         elements = len(_START_TAG.findall(html))
         if elements > options.max_dom_nodes:
             raise TooLargeError(

@@ -25,7 +25,8 @@ def whole_count(html: str) -> int:
 def test_counted_in_pieces_as_in_one_pass(monkeypatch, piece):
     monkeypatch.setattr(limits, "_COUNTED_PIECE", piece)
     texts = [p.read_text("utf-8", "replace") for p in PAGES]
-    texts.append("<div><DIV\n<section/><p><div>x</div><ul\t><nav>" * 37)  # tags of every spelling, back to back
+    # Tags of every spelling, back to back.
+    texts.append("<div><DIV\n<section/><p><div>x</div><ul\t><nav>" * 37)
     for html in texts:
         count = whole_count(html)
         assert count > 0

@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -240,26 +240,27 @@ def block_features(
     }
     title_words = set(topic_words(word_tokens(title)))
     element_ids = [table.ids[b.path or ""] for b in blocks]
+    parents, grandparents = parent_elements(table, element_ids)
     shapes = [table.shapes[e] for e in element_ids]
     shape_counts = Counter(shapes)
     ancestry_of = _Ancestry(table).of
-    # Values several rows read, computed once per block or per element.
+    # Values several rows read, computed once per block or per element (by id; -1: none).
     neighbour_words = [_log_words(b.features.get("words", 0.0)) for b in blocks]
-    element_features: dict[str, tuple[float, float, float]] = {}
+    element_paths = table.paths
+    element_features: dict[int, tuple[float, float, float]] = {}
 
-    def element_features_of(path: str) -> tuple[float, float, float]:
-        found = element_features.get(path)
+    def element_features_of(element: int) -> tuple[float, float, float]:
+        found = element_features.get(element)
         if found is None:
-            found = element_features[path] = _element_features(elements.get(path), total_prose)
+            stats = elements.get(element_paths[element]) if element >= 0 else None
+            found = element_features[element] = _element_features(stats, total_prose)
         return found
 
     count = len(blocks)
     rows: list[list[float]] = []
     for i, block in enumerate(blocks):
         features = block.features
-        path = block.path or ""
-        parent_path = path.rpartition(SEPARATOR)[0]
-        grandparent_path = parent_path.rpartition(SEPARATOR)[0]
+        parent = parents[i]
         sentence_end, punctuation, digits, words = _shape(block)
         log_words = _log_words(words)
         ancestry = ancestry_of(element_ids[i])
@@ -281,8 +282,8 @@ def block_features(
             *ancestry[:4],
             float(held),
             region_share,
-            *element_features_of(parent_path),
-            *element_features_of(grandparent_path),
+            *element_features_of(parent),
+            *element_features_of(grandparents[i]),
             previous.get("link_density", 0.0),
             neighbour_words[i - 1] if i > 0 else _LOG_NO_WORDS,
             following.get("link_density", 0.0),
@@ -298,32 +299,60 @@ def block_features(
             (1.0 - held) * sentence_end * min(1.0, log_words),
             held * link_density,
             float(block.kind == "heading") * link_density,
-            _log_blocks(elements.get(parent_path)),
+            _log_blocks(elements.get(element_paths[parent]) if parent >= 0 else None),
             math.log1p(shape_counts[shapes[i]]) / 4.0,
         ])  # fmt: skip
     return rows
 
 
+def parent_elements(table: ElementTable, element_ids: Sequence[int]) -> tuple[list[int], list[int]]:
+    """The parent and the grandparent of each of these elements, by id; -1 above the top
+    (where a path's parent is "", as `path.rpartition(SEPARATOR)[0]` gives)."""
+    parent = table.parent
+    parents, grandparents = [], []
+    for element in element_ids:
+        up = parent[element]
+        if up == element:  # a top element is its own parent
+            parents.append(-1)
+            grandparents.append(-1)
+            continue
+        parents.append(up)
+        above = parent[up]
+        grandparents.append(-1 if above == up else above)
+    return parents, grandparents
+
+
 def context_features(paths: list[str], words: list[float], scores: list[float]) -> list[list[float]]:
     """Per block: the first-pass scores of its neighbours, and the word-weighted mean
     score of the blocks under its parent and under its grandparent."""
-    sums: dict[str, list[float]] = {}
-    keys: list[tuple[str, str]] = []
-    for path, weight, score in zip(paths, words, scores, strict=True):
-        parent = path.rpartition(SEPARATOR)[0]
-        grandparent = parent.rpartition(SEPARATOR)[0]
+    parents = [path.rpartition(SEPARATOR)[0] for path in paths]
+    grandparents = [parent.rpartition(SEPARATOR)[0] for parent in parents]
+    return grouped_context_features(parents, grandparents, words, scores)
+
+
+def grouped_context_features(
+    parents: Sequence[Hashable], grandparents: Sequence[Hashable], words: list[float], scores: list[float]
+) -> list[list[float]]:
+    """context_features with each block's parent and grandparent given as keys (paths,
+    or element ids from `parent_elements`): blocks with equal keys share the element."""
+    parent_sums: dict[Hashable, list[float]] = {}
+    grandparent_sums: dict[Hashable, list[float]] = {}
+    for parent, grandparent, weight, score in zip(parents, grandparents, words, scores, strict=True):
         weight = weight or 1.0
-        for key in ("p:" + parent, "g:" + grandparent):
-            total = sums.setdefault(key, [0.0, 0.0])
+        for total in (
+            parent_sums.setdefault(parent, [0.0, 0.0]),
+            grandparent_sums.setdefault(grandparent, [0.0, 0.0]),
+        ):
             total[0] += weight * score
             total[1] += weight
-        keys.append(("p:" + parent, "g:" + grandparent))
     rows = []
-    for i, (parent, grandparent) in enumerate(keys):
+    last = len(scores) - 1
+    for i, (parent, grandparent) in enumerate(zip(parents, grandparents, strict=True)):
+        parent_total, grandparent_total = parent_sums[parent], grandparent_sums[grandparent]
         rows.append([
             scores[i - 1] if i > 0 else 0.5,
-            scores[i + 1] if i + 1 < len(scores) else 0.5,
-            sums[parent][0] / sums[parent][1],
-            sums[grandparent][0] / sums[grandparent][1],
+            scores[i + 1] if i < last else 0.5,
+            parent_total[0] / parent_total[1],
+            grandparent_total[0] / grandparent_total[1],
         ])  # fmt: skip
     return rows

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from clean.frontends.html.elements import ElementStats, ElementTable, element_stats, element_table
-from clean.heuristics.block_features import block_features, context_features
+from clean.heuristics.block_features import block_features, grouped_context_features, parent_elements
 from clean.heuristics.block_scorer import block_scorer
 from clean.heuristics.region import Region, find_region, prose_weight
 from clean.model import Block, Document
@@ -80,9 +80,11 @@ def score_blocks(view: PageView, total_blocks: int, title: str = "") -> tuple[li
     scorer = block_scorer()
     rows = view.feature_rows(total_blocks, title)
     first = [scorer.first.score(row) for row in rows]
-    paths = [b.path or "" for b in view.blocks]
+    table = view.table
+    parents, grandparents = parent_elements(table, [table.ids[b.path or ""] for b in view.blocks])
     words = [b.features.get("words", 0.0) for b in view.blocks]
-    context = context_features(paths, words, first)
+    # Grouped by element id: the same groups as context_features' by path, without cutting paths.
+    context = grouped_context_features(parents, grandparents, words, first)
     full_rows = [row + extra for row, extra in zip(rows, context, strict=True)]
     return [scorer.second.score(row) for row in full_rows], full_rows
 
