@@ -79,7 +79,7 @@ FOLDS = 5
 MIN_LINES_CHOICES = (0, 10, 20, 25, 30, 40, 60)
 
 
-def fit(pages: list[TextPage], args: argparse.Namespace):
+def fit(pages: list[TextPage], args: argparse.Namespace, min_leaf: int | None = None):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     x = np.vstack([p.matrix for p in pages])
@@ -90,7 +90,7 @@ def fit(pages: list[TextPage], args: argparse.Namespace):
         weights.append(sizes / sizes.sum())
     model = HistGradientBoostingClassifier(
         max_iter=args.trees, max_depth=args.depth, max_leaf_nodes=2**args.depth,
-        learning_rate=args.learning_rate, min_samples_leaf=args.min_leaf, l2_regularization=1.0,
+        learning_rate=args.learning_rate, min_samples_leaf=min_leaf or args.min_leaf, l2_regularization=1.0,
         early_stopping=False, random_state=0,
     )  # fmt: skip
     model.fit(x, y, sample_weight=np.concatenate(weights))
@@ -332,7 +332,7 @@ def fit_second(first: FirstPasses, excluded: frozenset[int], args: argparse.Name
     for i in np.flatnonzero(~np.isin(folds, list(excluded))):
         log_odds, page = first.log_odds(int(i), excluded | {int(folds[i])})
         pages.append(stacked(page, log_odds))
-    model = fit(pages, args)
+    model = fit(pages, args, args.second_min_leaf)
     print(f"second pass without folds {sorted(excluded)} fitted", flush=True)
     return model
 
@@ -428,6 +428,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--depth", type=int, default=5)
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--min-leaf", type=int, default=50)
+    parser.add_argument(
+        "--second-min-leaf", type=int, help="the second pass's min samples per leaf (default: --min-leaf)"
+    )
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--out", type=Path, help="write the model here instead of the package's data file")
     parser.add_argument("--keep-decoding", action="store_true", help="refit only; keep the shipped decoding")
