@@ -92,14 +92,22 @@ SHAPE_SHARE = 0.25
 SHAPE_MIN_BLOCKS = 3
 
 
-def shape_groups(paths: list[str | None], words: np.ndarray) -> list[np.ndarray]:
-    """The blocks with words of each DOM shape repeated at least SHAPE_MIN_BLOCKS times."""
+def shape_groups(
+    paths: list[str | None], words: np.ndarray, shapes: list[str] | None = None
+) -> list[np.ndarray]:
+    """The blocks with words of each DOM shape repeated at least SHAPE_MIN_BLOCKS times.
+
+    `shapes`: per block, its path without sibling indices when the caller has them (the page's
+    element table keeps every element's: ElementTable.shapes), which spares a regex per block.
+    """
     import numpy as np
 
+    if shapes is None:
+        shapes = [SIBLING_INDEX.sub("", path) if path else "" for path in paths]
     groups: dict[str, list[int]] = {}
     for index, path in enumerate(paths):
         if path and words[index] > 0:
-            groups.setdefault(SIBLING_INDEX.sub("", path), []).append(index)
+            groups.setdefault(shapes[index], []).append(index)
     return [np.array(g) for g in groups.values() if len(g) >= SHAPE_MIN_BLOCKS]
 
 

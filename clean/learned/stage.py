@@ -140,6 +140,7 @@ def _cut_decisions(
     """
     import numpy as np
 
+    from clean.frontends.html.elements import element_table
     from clean.learned.page_cut import (
         code_blocks,
         headings_of_kept_sections,
@@ -155,22 +156,25 @@ def _cut_decisions(
     # What each block weighs in the expected F1: its words, as the front end counted them (the
     # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page).
     tokens = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
-    groups = shape_groups(paths, tokens)
+    table = element_table(doc)  # built by the earlier stages and kept on the document
+    groups = shape_groups(paths, tokens, [table.shapes[e] for e in table.block_element])
     log_odds = with_code_shift(with_shape_mean(log_odds, groups), code, model.decoding)
     judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() or groups else probabilities
     restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
+    kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
     bars: dict[int, float] = {}
     if restoring:
         for b in doc.blocks:
-            bar = _restorable(b, float(judged[b.index]), options)
-            if bar is not None:
-                bars[b.index] = bar
-    open_to_model = np.array([b.kept or b.index in bars for b in doc.blocks], dtype=bool)
+            if b.removal is not None:  # a kept block has nothing to undo: spare it the look-ups
+                bar = _restorable(b, float(judged[b.index]), options)
+                if bar is not None:
+                    bars[b.index] = bar
+    open_to_model = kept_by_rules.copy()
+    open_to_model[list(bars)] = True
     cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
     if cut is None:  # no open block has words: the page keeps the rules' result
         return [], {}, None, judged, {}
     to_restore = {i: bar for i, bar in bars.items() if cut.keep[i]}
-    kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
     spared = headings_of_kept_sections(cut.keep, kept_by_rules, open_to_model, kinds, tokens)
     for index in spared:
         doc.notes[index] = (
