@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.elements import ElementTable, element_table
@@ -96,17 +96,39 @@ CONTEXT_NAMES = tuple(f"{_OFFSET_WORDS[o]}: {s}" for o in CONTEXT_OFFSETS for s 
 )
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: a cheap key for the step cache
+# Steps whose bits a vocabulary remembers (its step_bits); past this the cache starts afresh.
+STEP_CACHE_SIZE = 32768
+
+
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """Class/id words that are features, in column order (chosen by the training script)."""
 
     words: tuple[str, ...]
     bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    # Path step without its sibling index -> _step_bits. Keyed by the step alone, the keys are
+    # strings the garbage collector does not track (an lru_cache keyed by (step, vocabulary)
+    # kept ~32,000 tracked tuples that every full collection walked).
+    step_bits: dict[str, tuple[int, int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.words) > MAX_VOCABULARY:
             raise ValueError(f"at most {MAX_VOCABULARY} class/id words, got {len(self.words)}")
         object.__setattr__(self, "bits", {w: 1 << i for i, w in enumerate(self.words)})
+        object.__setattr__(self, "step_bits", {})
+
+    def bits_of_steps(self, steps: list[str]) -> list[tuple[int, int]]:
+        """(semantic-ancestor bits, vocabulary bits) of each path step (written without its index)."""
+        cache = self.step_bits
+        if len(cache) > STEP_CACHE_SIZE:
+            cache.clear()
+        found = []
+        for step in steps:
+            bits = cache.get(step)
+            if bits is None:
+                bits = cache[step] = _step_bits(step, self)
+            found.append(bits)
+        return found
 
 
 def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, ...]:
@@ -120,7 +142,6 @@ def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, .
     )
 
 
-@lru_cache(maxsize=32768)
 def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
     """(semantic-ancestor bits, vocabulary bits) of one path step."""
     step = parse_unindexed_step(without_index(step_text))  # parse_step, without its cache
@@ -464,7 +485,7 @@ def page_features(
     # Keyed without the sibling index, which says nothing the bits read: the 2nd..50th
     # item of a list share one cache entry.
     own_steps = table.unindexed
-    own_bits = [_step_bits(step, vocabulary) for step in own_steps]
+    own_bits = vocabulary.bits_of_steps(own_steps)
     element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
     element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)
     flags = (element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
