@@ -52,6 +52,19 @@ def _fields_of(r: Removal) -> tuple:
 _REASON_SLOT = Removal.__dict__["reason"]  # the slot DeferredRemoval.reason fills on first read
 
 
+def _deferred_reason(record: Removal | Override, slot, owner: type) -> str:
+    """The reason of a DeferredRemoval or DeferredOverride: worked out on the first read, then kept."""
+    reason = slot.__get__(record, owner)
+    if reason is None:
+        explain = record._explain  # type: ignore[union-attr]
+        if explain is None:  # another thread has just worked it out
+            return slot.__get__(record, owner)
+        reason = explain()
+        slot.__set__(record, reason)  # the reason first: a reader that finds no explain reads it
+        object.__setattr__(record, "_explain", None)
+    return reason
+
+
 class DeferredRemoval(Removal):
     """A removal whose reason is worked out the first time it is read.
 
@@ -83,15 +96,7 @@ class DeferredRemoval(Removal):
 
     @property
     def reason(self) -> str:  # type: ignore[override]
-        reason = _REASON_SLOT.__get__(self, Removal)
-        if reason is None:
-            explain = self._explain
-            if explain is None:  # another thread has just worked it out
-                return _REASON_SLOT.__get__(self, Removal)
-            reason = explain()
-            _REASON_SLOT.__set__(self, reason)  # the reason first: a reader that finds no explain reads it
-            object.__setattr__(self, "_explain", None)
-        return reason
+        return _deferred_reason(self, _REASON_SLOT, Removal)
 
     def __reduce__(self):
         return Removal, _fields_of(self)
@@ -120,6 +125,141 @@ class Override:
     def to_dict(self) -> dict:
         undone = self.removal.to_dict()
         return {"undone": undone, "stage": self.stage, "rule": self.rule, "reason": self.reason}
+
+
+def _override_fields(o: Override) -> tuple:
+    """An override's fields in declaration order: what the dataclass compares and hashes."""
+    return (o.removal, o.stage, o.rule, o.reason)
+
+
+_OVERRIDE_REASON_SLOT = Override.__dict__["reason"]
+
+
+class DeferredOverride(Override):
+    """An override whose reason is worked out the first time it is read, as DeferredRemoval's is.
+
+    The learned scorer's reason for restoring a block names the features
+    behind its verdict (clean/learned/explain.py): ~0.2 ms CPU a page, read
+    only by the report and by callers who ask for the overrides. Equal to and
+    hashed as the plain Override with the same fields; copied or pickled, a
+    plain Override with its reason.
+    """
+
+    __slots__ = ("_explain",)
+
+    def __init__(self, removal: Removal, stage: str, rule: str, explain: Callable[[], str]) -> None:
+        set_field = object.__setattr__
+        set_field(self, "removal", removal)
+        set_field(self, "stage", stage)
+        set_field(self, "rule", rule)
+        set_field(self, "_explain", explain)
+        _OVERRIDE_REASON_SLOT.__set__(self, None)
+
+    @property
+    def reason(self) -> str:  # type: ignore[override]
+        return _deferred_reason(self, _OVERRIDE_REASON_SLOT, Override)
+
+    def __reduce__(self):
+        return Override, _override_fields(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Override):
+            return _override_fields(self) == _override_fields(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_override_fields(self))
+
+
+class Notes(dict):
+    """Document.notes: block index -> why the block stayed, some notes written when first read.
+
+    A restored block's note repeats its override's reason, which is deferred
+    (DeferredOverride): such a note is set as a function that writes it
+    (Document.note), and every method that reads values calls the pending
+    functions first, so a reader only ever sees strings. The keys are there at
+    once. A copy or a pickled one is a plain dict of strings.
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = False
+
+    def later(self, index: int, write: Callable[[], str]) -> None:
+        dict.__setitem__(self, index, write)
+        self._pending = True
+
+    def _write(self) -> None:
+        if self._pending:
+            for index, note in dict.items(self):  # replacing values while iterating is allowed
+                if callable(note):
+                    dict.__setitem__(self, index, note())
+            self._pending = False
+
+    # Every way to read a value. __iter__ is overridden so that dict(notes), {**notes} and
+    # update(notes) take the path that reads through __getitem__, not the dict's own values.
+    def __getitem__(self, index: int) -> str:
+        self._write()
+        return dict.__getitem__(self, index)
+
+    def get(self, index: int, default=None):
+        self._write()
+        return dict.get(self, index, default)
+
+    def items(self):
+        self._write()
+        return dict.items(self)
+
+    def values(self):
+        self._write()
+        return dict.values(self)
+
+    def __iter__(self):
+        self._write()
+        return dict.__iter__(self)
+
+    def pop(self, *args):
+        self._write()
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._write()
+        return dict.popitem(self)
+
+    def setdefault(self, index: int, default=None):
+        self._write()
+        return dict.setdefault(self, index, default)
+
+    def copy(self) -> dict:
+        self._write()
+        return dict(self)
+
+    def __or__(self, other):
+        self._write()
+        return dict.__or__(self, other)
+
+    def __ror__(self, other):
+        self._write()
+        return dict.__ror__(self, other)
+
+    def __eq__(self, other: object) -> bool:
+        self._write()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        self._write()
+        return dict.__ne__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a dict's
+
+    def __repr__(self) -> str:
+        self._write()
+        return dict.__repr__(self)
+
+    def __reduce__(self):
+        return dict, (self.copy(),)
 
 
 @dataclass(slots=True)
@@ -169,7 +309,7 @@ class Document:
     metadata: dict[str, str] = field(default_factory=dict)
     # Per-block explanations from scorers that did not remove the block;
     # kept so the report can say why a borderline block stayed.
-    notes: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=Notes)
     # Removals that a later stage undid (Document.restore), in the order undone.
     overridden: list[Override] = field(default_factory=list)
     # The page's elements, rebuilt from the blocks' paths once and shared by the
@@ -206,19 +346,34 @@ class Document:
         block.removal = kind(stage, rule, reason, block.text, block.index, 0, len(block.text))
         return block.removal
 
-    def restore(self, block: Block, stage: str, rule: str, reason: str) -> Override | None:
+    def restore(
+        self, block: Block, stage: str, rule: str, reason: str | Callable[[], str]
+    ) -> Override | None:
         """Undo a whole-block removal: the one exception to "the first stage to remove wins".
 
         Only a stage that re-judges every block (the learned scorer in "decide"
         mode) calls this, on heuristic removals; the undone removal stays on
-        record in `overridden`, so the report can show both decisions.
+        record in `overridden`, so the report can show both decisions. As with
+        `remove`, `reason` may be a function that returns it (DeferredOverride).
         """
         if block.removal is None:
             return None
-        override = Override(block.removal, stage, rule, reason)
+        if callable(reason):
+            override: Override = DeferredOverride(block.removal, stage, rule, reason)
+        else:
+            override = Override(block.removal, stage, rule, reason)
         self.overridden.append(override)
         block.removal = None
         return override
+
+    def note(self, index: int, note: str | Callable[[], str]) -> None:
+        """Say why block `index` stayed; `note` may be a function that writes it when first read (Notes)."""
+        if callable(note):
+            if isinstance(self.notes, Notes):
+                self.notes.later(index, note)
+                return
+            note = note()  # notes replaced by a plain dict (training/evaluate_learned.py does)
+        self.notes[index] = note
 
     def trim(
         self, block: Block, start: int, end: int, stage: str, rule: str, reason: str

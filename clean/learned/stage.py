@@ -38,7 +38,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from clean.model import Block, Document
+from clean.model import Block, Document, Override
 from clean.options import Options
 from clean.stage import Stage
 
@@ -240,6 +240,11 @@ def _with_note(reason: Callable[[], str], note: str) -> str:
     return reason() + note
 
 
+def _restored_note(override: Override) -> str:
+    undone = override.removal
+    return f"restored over {undone.stage}/{undone.rule}; {override.reason}"
+
+
 def run(doc: Document, options: Options) -> None:
     mode = options.learned_scorer
     if mode not in MODES:
@@ -248,7 +253,7 @@ def run(doc: Document, options: Options) -> None:
         return
     import numpy as np
 
-    from clean.learned.explain import ReasonsLater, explain_rows
+    from clean.learned.explain import ReasonsLater
     from clean.learned.model import shipped_model
 
     model = shipped_model()
@@ -275,18 +280,19 @@ def run(doc: Document, options: Options) -> None:
     # The removals' reasons are written when first read (model.DeferredRemoval): explaining
     # costs more than deciding, and callers who want only the text never read them.
     removal_reasons = ReasonsLater(model, matrix, to_remove, judged, remove_below, words, expected_f1)
-    reasons: dict[int, str] = {}
+    # So are the restored blocks' (model.DeferredOverride), and the notes that repeat them (model.Notes).
+    restore_reasons: dict[int, Callable[[], str]] = {}
     restored = list(bars)
     if fixed is None:  # every restored block cleared the page's cut; a rule's removal also the overrule bar
-        reasons.update(explain_rows(model, matrix, restored, judged, remove_below, words, expected_f1))
+        later = ReasonsLater(model, matrix, restored, judged, remove_below, words, expected_f1)
         for i in restored:
-            if bars[i] > 0:
-                reasons[i] += f"; over a rule: at or above {bars[i]:.2f}"
-            reasons[i] += notes.get(i, "")
+            after = f"; over a rule: at or above {bars[i]:.2f}" if bars[i] > 0 else ""
+            restore_reasons[i] = partial(_with_note, partial(later.reason, i), after + notes.get(i, ""))
     else:
         for bar in sorted(set(bars.values())):
             rows = [i for i in restored if bars[i] == bar]
-            reasons.update(explain_rows(model, matrix, rows, probabilities, bar, words))
+            later = ReasonsLater(model, matrix, rows, probabilities, bar, words)
+            restore_reasons.update((i, partial(later.reason, i)) for i in rows)
     for index in to_remove:
         reason = partial(removal_reasons.reason, index)
         if index in notes:
@@ -294,10 +300,9 @@ def run(doc: Document, options: Options) -> None:
         doc.remove(doc.blocks[index], STAGE_NAME, REMOVE_RULE, reason)
     for index in restored:
         block = doc.blocks[index]
-        override = doc.restore(block, STAGE_NAME, RESTORE_RULE, reasons[index])
+        override = doc.restore(block, STAGE_NAME, RESTORE_RULE, restore_reasons[index])
         if override is not None:  # the report shows notes beside kept blocks: say what was undone
-            undone = override.removal
-            doc.notes[index] = f"restored over {undone.stage}/{undone.rule}; {reasons[index]}"
+            doc.note(index, partial(_restored_note, override))
 
 
 STAGE = Stage(

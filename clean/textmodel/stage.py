@@ -27,6 +27,7 @@ in it too (e.g. `[words "shipping" -1.3, "returns" -0.9]`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from clean.model import Block, Document
@@ -108,6 +109,13 @@ def _reason(verdict: str, probability: float, log_odds: float, cut: Cut, weighti
     return f"line model: {verdict}; {odds}, {page}; {weightiest}"
 
 
+def _reason_later(
+    verdict: str, probability: float, log_odds: float, cut: Cut, explained: Explained, index: int, row: int
+) -> str:
+    """A restored line's reason, when it is read."""
+    return _reason(verdict, probability, log_odds, cut, _weightiest(explained, index, row, +1))
+
+
 def _rejudgeable(block: Block) -> bool:
     return block.removal is None or block.removal.stage in REJUDGED_STAGES
 
@@ -162,10 +170,12 @@ def run(doc: Document, options: Options) -> None:
         block, value, probability = doc.blocks[index], float(log_odds[index]), float(cut.probability[index])
         if keep[index]:
             if options.enabled("model-content"):
-                why = _weightiest(explained, index, row, +1)
-                reason = _reason(f"content of the article ({span})", probability, value, cut, why)
+                # Written when first read (model.DeferredOverride, model.Notes): most callers never do.
+                verdict = f"content of the article ({span})"
+                later = partial(_reason_later, verdict, probability, value, cut, explained, index, row)
+                reason = cache(later)  # the override's and the note's: one string, written once
                 if doc.restore(block, STAGE_NAME, "model-content", reason):
-                    doc.notes[index] = reason  # the report says why the line stayed
+                    doc.note(index, reason)  # the report says why the line stayed
             continue
         why = _weightiest(explained, index, row, -1)
         if index < stretch[0]:
