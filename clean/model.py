@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from clean.frontends.html.elements import ElementTable
@@ -52,20 +52,50 @@ def _fields_of(r: Removal) -> tuple:
 _REASON_SLOT = Removal.__dict__["reason"]  # the slot DeferredRemoval.reason fills on first read
 
 
-def _deferred_reason(record: Removal | Override, slot, owner: type) -> str:
-    """The reason of a DeferredRemoval or DeferredOverride: worked out on the first read, then kept."""
-    reason = slot.__get__(record, owner)
-    if reason is None:
-        explain = record._explain  # type: ignore[union-attr]
-        if explain is None:  # another thread has just worked it out
-            return slot.__get__(record, owner)
-        reason = explain()
-        slot.__set__(record, reason)  # the reason first: a reader that finds no explain reads it
-        object.__setattr__(record, "_explain", None)
-    return reason
+class _ReasonLater:
+    """What DeferredRemoval and DeferredOverride share: a reason worked out on its first read.
+
+    A subclass names the record class it stands for (`_plain`), that class's
+    fields in declaration order (`_fields`) and the slot its reason lives in.
+    It is equal to the plain record with the same fields and hashed alike: a
+    caller comparing records (two runs, a saved record) must not see when a
+    reason was worked out (the dataclass's own __eq__ compares only objects of
+    one class). A copied or pickled one is the plain record with its reason.
+    """
+
+    __slots__ = ()
+    _plain: type
+    _reason_slot: Any  # the dataclass's slot descriptor for `reason`
+    _fields: Callable[[Any], tuple]
+    _explain: Callable[[], str] | None
+
+    @property
+    def reason(self) -> str:
+        cls = type(self)  # through the class: read on self, the slot descriptor would bind
+        slot, plain = cls._reason_slot, cls._plain
+        reason = slot.__get__(self, plain)
+        if reason is None:
+            explain = self._explain
+            if explain is None:  # another thread has just worked it out
+                return slot.__get__(self, plain)
+            reason = explain()
+            slot.__set__(self, reason)  # the reason first: a reader that finds no explain reads it
+            object.__setattr__(self, "_explain", None)
+        return reason
+
+    def __reduce__(self):
+        return self._plain, self._fields(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, self._plain):
+            return self._fields(self) == self._fields(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields(self))  # as the dataclass hashes the plain record
 
 
-class DeferredRemoval(Removal):
+class DeferredRemoval(_ReasonLater, Removal):
     """A removal whose reason is worked out the first time it is read.
 
     A scorer's reason names the features that pushed its score down
@@ -78,6 +108,9 @@ class DeferredRemoval(Removal):
     """
 
     __slots__ = ("_explain",)
+    _plain = Removal
+    _reason_slot = _REASON_SLOT
+    _fields = staticmethod(_fields_of)
 
     def __init__(
         self, stage: str, rule: str, explain: Callable[[], str], text: str, block: int, start: int, end: int
@@ -93,24 +126,6 @@ class DeferredRemoval(Removal):
         set_field(self, "end", end)
         set_field(self, "_explain", explain)
         _REASON_SLOT.__set__(self, None)
-
-    @property
-    def reason(self) -> str:  # type: ignore[override]
-        return _deferred_reason(self, _REASON_SLOT, Removal)
-
-    def __reduce__(self):
-        return Removal, _fields_of(self)
-
-    # Equal to the plain Removal with the same fields, and hashed alike: a caller comparing
-    # removals (two runs, a saved record) must not see when a reason was worked out. The
-    # dataclass's own __eq__ compares only objects of one class.
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Removal):
-            return _fields_of(self) == _fields_of(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_fields_of(self))  # as the dataclass hashes a plain Removal
 
 
 @dataclass(slots=True, frozen=True)
@@ -135,7 +150,7 @@ def _override_fields(o: Override) -> tuple:
 _OVERRIDE_REASON_SLOT = Override.__dict__["reason"]
 
 
-class DeferredOverride(Override):
+class DeferredOverride(_ReasonLater, Override):
     """An override whose reason is worked out the first time it is read, as DeferredRemoval's is.
 
     The learned scorer's reason for restoring a block names the features
@@ -146,6 +161,9 @@ class DeferredOverride(Override):
     """
 
     __slots__ = ("_explain",)
+    _plain = Override
+    _reason_slot = _OVERRIDE_REASON_SLOT
+    _fields = staticmethod(_override_fields)
 
     def __init__(self, removal: Removal, stage: str, rule: str, explain: Callable[[], str]) -> None:
         set_field = object.__setattr__
@@ -154,21 +172,6 @@ class DeferredOverride(Override):
         set_field(self, "rule", rule)
         set_field(self, "_explain", explain)
         _OVERRIDE_REASON_SLOT.__set__(self, None)
-
-    @property
-    def reason(self) -> str:  # type: ignore[override]
-        return _deferred_reason(self, _OVERRIDE_REASON_SLOT, Override)
-
-    def __reduce__(self):
-        return Override, _override_fields(self)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Override):
-            return _override_fields(self) == _override_fields(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_override_fields(self))
 
 
 class Notes(dict):
