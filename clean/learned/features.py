@@ -384,6 +384,8 @@ def page_features(
     token_counts = np.maximum(shape["tokens"], 1.0)
     tails = [t[-2:].rstrip()[-1:] for t in texts]
     page_words = max(float(words.sum()), 1.0)
+    words_before = np.cumsum(words) - words
+    order = np.arange(n)
 
     columns: dict[str, object] = {
         "words (log)": np.log1p(words),
@@ -401,15 +403,15 @@ def page_features(
         "commas per word": shape["commas"] / token_counts,
         "has \u00a9": np.minimum(shape["copyright"], 1),
         "mean word length": shape["non-space"] / token_counts,
-        "position in page": np.arange(n) / max(n - 1, 1),
-        "words before it (share)": (np.cumsum(words) - words) / page_words,
+        "position in page": order / max(n - 1, 1),
+        "words before it (share)": words_before / page_words,
         "block's share of page words": words / page_words,
         "page blocks (log)": np.full(n, math.log1p(n)),
         "page words (log)": np.full(n, math.log1p(page_words)),
     }
     first_h1 = next((b.index for b in blocks if b.tag == "h1"), None)
     columns["after the first h1"] = (
-        np.full(n, 0.5) if first_h1 is None else (np.arange(n) > first_h1).astype(np.float64)
+        np.full(n, 0.5) if first_h1 is None else (order > first_h1).astype(np.float64)
     )
     # How far from the title the block sits (signed, < 0 before it; 0 without an h1): a product's
     # description or a thread's first post sits just under it, related items and footers far below.
@@ -417,9 +419,9 @@ def page_features(
         columns["blocks from the first h1 (share of page)"] = np.zeros(n)
         columns["words from the first h1 (share of page)"] = np.zeros(n)
     else:
-        columns["blocks from the first h1 (share of page)"] = (np.arange(n) - first_h1) / max(n - 1, 1)
-        before = np.cumsum(words) - words
-        columns["words from the first h1 (share of page)"] = (before - before[first_h1]) / page_words
+        columns["blocks from the first h1 (share of page)"] = (order - first_h1) / max(n - 1, 1)
+        words_from_h1 = words_before - words_before[first_h1]
+        columns["words from the first h1 (share of page)"] = words_from_h1 / page_words
 
     # Repetition within the page.
     text_counts: dict[str, int] = {}
