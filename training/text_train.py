@@ -63,7 +63,7 @@ from clean.textmodel.decode import decode
 from clean.textmodel.features import FEATURE_NAMES, lexical_columns, paragraph_columns
 from clean.textmodel.lexicon import EMPTY, Lexicon, lexicon_to_dict
 from clean.textmodel.stage import REJUDGED_STAGES
-from clean.textmodel.trees import FORMAT, MODEL_FILE, model_from_dict
+from clean.textmodel.trees import FORMAT, MODEL_FILE, blend_passes, model_from_dict
 from clean.vocabulary import word_tokens
 from training.text_corpus import TextPage
 from training.text_lexicon import (
@@ -156,8 +156,8 @@ def choose_decoding(pages: list[TextPage], log_odds: list[np.ndarray]) -> tuple[
 
 
 def blended(first: list[np.ndarray], second: list[np.ndarray], share: float) -> list[np.ndarray]:
-    """The log-odds the stage decides on: the second pass's share of them, the rest the first pass's."""
-    return [share * b + (1.0 - share) * a for a, b in zip(first, second, strict=True)]
+    """Per page, the log-odds the stage decides on (clean/textmodel/trees.py blend_passes)."""
+    return [blend_passes(a, b, share) for a, b in zip(first, second, strict=True)]
 
 
 def export(model, second, share: float, decoding: dict[str, float], lexicon: Lexicon, info: dict) -> dict:

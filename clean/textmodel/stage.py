@@ -126,7 +126,7 @@ def run(doc: Document, options: Options) -> None:
     from clean.textmodel.context import context_columns
     from clean.textmodel.decode import decode
     from clean.textmodel.features import kept_tokens, line_shape, page_matrix
-    from clean.textmodel.trees import shipped_model
+    from clean.textmodel.trees import blend_passes, shipped_model
 
     if len(doc.blocks) < options.line_model_min_lines:
         return
@@ -142,8 +142,7 @@ def run(doc: Document, options: Options) -> None:
         line_numbers = np.array([b.lines[0] if b.lines else b.index for b in doc.blocks])
         decided_by = model.second
         decided_on = np.hstack([matrix, context_columns(log_odds, tokens, line_numbers)])
-        share = model.second_share
-        log_odds = share * decided_by.log_odds(decided_on) + (1.0 - share) * log_odds
+        log_odds = blend_passes(log_odds, decided_by.log_odds(decided_on), model.second_share)
     open_to_model = np.array([_rejudgeable(b) for b in doc.blocks])
     cut = decode(log_odds, tokens, open_to_model, model.decoding)
     keep = cut.keep

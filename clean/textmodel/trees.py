@@ -40,6 +40,12 @@ class LineModel(TreeEnsemble):
     second_share: float = 1.0
 
 
+def blend_passes(first, second, share: float):
+    """The log-odds the stage decides on: the second pass's `share` of them, the rest the
+    first pass's (arrays of log-odds per line; training/text_train.py chooses the share with it)."""
+    return share * second + (1.0 - share) * first
+
+
 def model_from_dict(data: dict) -> LineModel:
     if data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
