@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clean.model import Document, Removal
+from clean.model import Document, Override, Removal
 from clean.options import Options
 from clean.report.diff import unified_diff
 from clean.report.render import input_view, output_text
@@ -17,6 +17,9 @@ class Result:
     text: str = ""
     removed: list[Removal] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    # Rule removals a later stage undid (the learned scorer judged the block content):
+    # the block is in `text`, and this says which rule had removed it and why it stayed.
+    restored: list[Override] = field(default_factory=list)
 
     @classmethod
     def from_document(cls, document: Document, options: Options) -> Result:
@@ -26,6 +29,7 @@ class Result:
             text=output_text(document),
             removed=document.removals,
             metadata=dict(document.metadata),
+            restored=document.overridden,
         )
 
     def input_text(self) -> str:
@@ -43,6 +47,7 @@ class Result:
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],
             "metadata": self.metadata,
+            "restored": [o.to_dict() for o in self.restored],
         }
         if with_diff:
             data["diff"] = self.diff()

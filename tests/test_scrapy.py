@@ -110,6 +110,16 @@ def test_field_names_come_from_the_settings():
     assert item["article"] == expected.text and item["diff"] == expected.diff()
 
 
+@pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_the_restored_blocks_are_a_field_when_asked_for():
+    html = gzip.decompress((WCXB / "0009.html.gz").read_bytes())  # a tune page: a crumb the scorer kept
+    expected = clean.clean_html(html).to_dict(with_diff=False)["restored"]
+    assert expected
+    assert "restored" not in pipeline().process_item({"html": html}), "off unless a field is named"
+    item = pipeline(CLEAN_RESTORED_FIELD="restored").process_item({"html": html})
+    assert item["restored"] == expected
+
+
 def test_bad_pages_become_an_error_field_and_are_counted():
     crawler = get_crawler(settings_dict={})
     pipe = CleanPipeline.from_crawler(crawler)

@@ -83,3 +83,16 @@ def test_jsonl_and_warc_to_parquet_one_row_per_record(spark, tmp_path):
     assert rows["wrong-type"]["error"]["kind"] == "field-type"
     warc_row = rows["<urn:uuid:00000000-0000-0000-0000-000000000001>"]
     assert warc_row["url"] == "https://courier.example/1" and "tidal mill" in warc_row["text"]
+
+
+WCXB_PAGE = FIXTURES.parents[1] / "shared" / "data" / "wcxb" / "dev" / "html" / "0009.html.gz"
+
+
+@pytest.mark.skipif(not WCXB_PAGE.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_the_column_carries_the_blocks_the_learned_scorer_restored(spark):
+    import gzip
+
+    html = gzip.decompress(WCXB_PAGE.read_bytes()).decode("utf-8")  # a tune page: a crumb kept
+    out = clean_column(spark.createDataFrame([(html,)], "page string"), "page").collect()[0]["clean"]
+    expected = clean.clean_html(html).to_dict(with_diff=False)["restored"]
+    assert expected and [r.asDict(recursive=True) for r in out["restored"]] == expected

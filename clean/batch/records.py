@@ -58,6 +58,7 @@ def output_line(
     text: str | None = None,
     metadata: dict[str, Any] | None = None,
     removed: list[dict] | None = None,
+    restored: list[dict] | None = None,
     error: tuple[str, str] | None = None,
 ) -> str:
     """One JSON line: the output keys first, then the passed-through input fields."""
@@ -67,6 +68,7 @@ def output_line(
         "text": text,
         "metadata": {**record.metadata, **(metadata or {})},
         "removed": removed or [],
+        "restored": restored or [],
         "error": {"kind": error[0], "message": error[1]} if error else None,
     }
     for name, value in record.passthrough.items():

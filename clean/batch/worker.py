@@ -47,7 +47,11 @@ def clean_record(record: InputRecord, options: Options) -> tuple[str, RecordStat
         return line, RecordStats(record.id, seconds, record.size, error_kind=error[0])
     removed = result.removed
     line = output_line(
-        record, text=result.text, metadata=result.metadata, removed=[r.to_dict() for r in removed]
+        record,
+        text=result.text,
+        metadata=result.metadata,
+        removed=[r.to_dict() for r in removed],
+        restored=[o.to_dict() for o in result.restored],
     )
     stats = RecordStats(
         record.id,

@@ -23,6 +23,8 @@ Settings (item field names; set an output's name to None or "" to not write it):
     CLEAN_TEXT_FIELD        "text"        output: the clean text
     CLEAN_REMOVED_FIELD     "removed"     output: [{"text", "stage", "rule", "reason", ...}]
     CLEAN_METADATA_FIELD    "metadata"    output: {"title", "date", ...}
+    CLEAN_RESTORED_FIELD    None          output: [{"undone": {removal}, "stage", "rule", "reason"}],
+                                          rule removals the learned scorer undid
     CLEAN_DIFF_FIELD        None          output: the labelled unified diff
     CLEAN_ERROR_FIELD       "clean_error" output, on failure: {"kind", "type", "message"}
     CLEAN_DROP_INPUT        False         remove the input field once cleaned (smaller feeds)
@@ -53,6 +55,8 @@ class FieldNames:
     text: str | None = "text"
     removed: str | None = "removed"
     metadata: str | None = "metadata"
+    # Off by default, like diff: an Item class declares its fields, and one added unasked fails.
+    restored: str | None = None
     diff: str | None = None
     error: str | None = "clean_error"
 
@@ -74,6 +78,7 @@ SETTING_FOR_FIELD = {
     "text": "CLEAN_TEXT_FIELD",
     "removed": "CLEAN_REMOVED_FIELD",
     "metadata": "CLEAN_METADATA_FIELD",
+    "restored": "CLEAN_RESTORED_FIELD",
     "diff": "CLEAN_DIFF_FIELD",
     "error": "CLEAN_ERROR_FIELD",
 }
@@ -166,6 +171,8 @@ class CleanPipeline:
         self._set(adapter, fields.text, result.text)
         self._set(adapter, fields.removed, [removal.to_dict() for removal in result.removed])
         self._set(adapter, fields.metadata, dict(result.metadata))
+        if fields.restored:
+            self._set(adapter, fields.restored, [override.to_dict() for override in result.restored])
         if fields.diff:
             self._set(adapter, fields.diff, result.diff())
         self._count("clean/items")

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 REMOVAL_FIELDS = ("text", "stage", "rule", "reason", "block", "start", "end")
-RESULT_FIELDS = ("text", "removed", "metadata", "error")
+RESULT_FIELDS = ("text", "removed", "restored", "metadata", "error")
+OVERRIDE_FIELDS = ("stage", "rule", "reason")  # and "undone", the removal it undid
 
 
 def result_type() -> StructType:
@@ -53,11 +54,15 @@ def result_type() -> StructType:
         [StructField(name, StringType()) for name in REMOVAL_FIELDS[:4]]
         + [StructField(name, IntegerType()) for name in REMOVAL_FIELDS[4:]]
     )
+    override = StructType(
+        [StructField("undone", removal)] + [StructField(name, StringType()) for name in OVERRIDE_FIELDS]
+    )
     error = StructType([StructField("kind", StringType()), StructField("message", StringType())])
     return StructType(
         [
             StructField("text", StringType()),
             StructField("removed", ArrayType(removal)),
+            StructField("restored", ArrayType(override)),
             StructField("metadata", MapType(StringType(), StringType())),
             StructField("error", error),
         ]
@@ -89,10 +94,11 @@ def clean_value(
     result, failure = clean_to_result(record, options)
     if failure is not None:
         error_value = {"kind": failure[0], "message": failure[1]}
-        return {"text": None, "removed": [], "metadata": {}, "error": error_value}
+        return {"text": None, "removed": [], "restored": [], "metadata": {}, "error": error_value}
     return {
         "text": result.text,
         "removed": [r.to_dict() for r in result.removed],
+        "restored": [o.to_dict() for o in result.restored],
         "metadata": {str(k): str(v) for k, v in result.metadata.items() if v is not None},
         "error": None,
     }
