@@ -83,19 +83,24 @@ def with_code_shift(log_odds: np.ndarray, code: np.ndarray, decoding: dict[str, 
     return log_odds + code_shift * code if code_shift and code.any() else log_odds
 
 
-# Blocks of one repeated shape (the same DOM path but for sibling indices: a listing's
+# Blocks of one repeated shape (the same DOM path but for sibling indices and ids: a listing's
 # cards, a thread's posts, a table's rows) are judged partly together: each block's log-odds
 # move this share of the way to the mean of its shape's, when the shape has at least
 # SHAPE_MIN_BLOCKS blocks with words. The model judges each card alone and keeps some and
 # drops others of the same list; chosen on WCXB tune pages out of fold (training/README.md).
-SHAPE_SHARE = 0.25
-SHAPE_MIN_BLOCKS = 3
+SHAPE_SHARE = 0.4
+SHAPE_MIN_BLOCKS = 5
+# The "#id" of a path step (ids hold no ".", "[", ":" or blank: path.safe). An id names one
+# element of the page, so it never says what shape an element has; but numbered ids
+# (div#post_1, div#post_2, article#elComment_793074) kept a thread's posts from sharing one.
+_ELEMENT_ID = re.compile(r"#[^.\[:\s>]*")
 
 
 def shape_groups(
     paths: list[str | None], words: np.ndarray, shapes: list[str] | None = None
 ) -> list[np.ndarray]:
-    """The blocks with words of each DOM shape repeated at least SHAPE_MIN_BLOCKS times.
+    """The blocks with words of each DOM shape (path without sibling indices and ids) repeated at
+    least SHAPE_MIN_BLOCKS times.
 
     `shapes`: per block, its path without sibling indices when the caller has them (the page's
     element table keeps every element's: ElementTable.shapes), which spares a regex per block.
@@ -104,10 +109,15 @@ def shape_groups(
 
     if shapes is None:
         shapes = [SIBLING_INDEX.sub("", path) if path else "" for path in paths]
+    without_ids: dict[str, str] = {}  # a page repeats its shapes: one regex per distinct shape
     groups: dict[str, list[int]] = {}
     for index, path in enumerate(paths):
         if path and words[index] > 0:
-            groups.setdefault(shapes[index], []).append(index)
+            shape = shapes[index]
+            key = without_ids.get(shape)
+            if key is None:
+                key = without_ids[shape] = _ELEMENT_ID.sub("", shape) if "#" in shape else shape
+            groups.setdefault(key, []).append(index)
     return [np.array(g) for g in groups.values() if len(g) >= SHAPE_MIN_BLOCKS]
 
 

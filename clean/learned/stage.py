@@ -229,7 +229,7 @@ def _judged_notes(model: TreeModel, probabilities, judged, code, groups, indices
                 f"one of {shapes[i]} blocks of the same DOM shape: judged {SHAPE_SHARE:.0%} of the way "
                 "to their mean log-odds"
             )
-        if code[i]:
+        if code[i] and code_shift:  # a code block of a repeated shape may be moved by its shape alone
             why.append(f"a code block: judged with the code shift ({code_shift:+.2f} in log-odds)")
         notes[i] = f"; {'; '.join(why)} (the model's own probability {probabilities[i]:.2f})"
     return notes
