@@ -1,7 +1,8 @@
 """Train clean's learned block scorer on WCXB tune pages and export it.
 
     pip install -e .[train]
-    python -m training.train_block_model --jobs 2 --cache /tmp/clean-training
+    python -m training.train_block_model --jobs 2 --cache /tmp/clean-training --out /tmp/trial.json
+    python -m training.train_block_model --jobs 2 --cache /tmp/clean-training --write   # ship it
 
 1. Parse every WCXB dev page with clean's HTML front end and label each block
    by aligning its tokens with the gold text (training/labels.py).
@@ -276,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         default="site",
         help="how tune pages are split into folds: by site (a hash of the host; default) or by page id",
     )
-    parser.add_argument("--out", type=Path, default=OUT)
+    # The shipped file only when asked: a trial run (fold models for a study) once
+    # overwrote it by default and left a retrained model in a working tree.
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--write", action="store_const", dest="out", const=OUT, help=f"write to {OUT}")
+    target.add_argument("--out", type=Path, help="write the model here instead (a trial, to compare)")
     parser.add_argument("--fold-models", type=Path, help="also write the fold models here (fold{k}.json)")
     parser.add_argument("--limit", type=int, help="first N pages of each part (smoke runs)")
     parser.add_argument(
