@@ -268,7 +268,10 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                     "link_chars": float(block_link_chars),
                     "link_density": block_link_chars / chars,
                     "links": float(block_links),
-                    "depth": float(path.count(SEPARATOR) + 1),
+                    # The path's step count (its separators + 1) without the count:
+                    # every open frame but the root's adds one step (no step holds
+                    # the separator: path.safe and _class_step replace its ">").
+                    "depth": float(len(frames) - 1 or 1),
                 },
             )
         )
