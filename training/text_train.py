@@ -39,6 +39,9 @@ averaging the passes steadies the decisions (training/README.md, session 8).
 `--lexicon-cache PATH` keeps every fitted lexicon in a pickle (keyed by the
 corpus's size and labels, the excluded folds and the settings) and reuses
 them: a run that changes only the trees or their columns skips the 26 fits.
+`--seed N` refits with the trees' bins placed from another sample of lines
+(scikit-learn bins on 200,000 of them): the same recipe again, to see how
+far a refit moves the figures (training/README.md, session 10).
 `--keep-decoding` skips steps 1-2 and keeps the shipped file's decoding (and
 its out-of-fold figure, marked as such): a quick refit, one ensemble instead
 of six, when the rule stages changed a little since the decoding was chosen.
@@ -91,7 +94,7 @@ def fit(pages: list[TextPage], args: argparse.Namespace, min_leaf: int | None = 
     model = HistGradientBoostingClassifier(
         max_iter=args.trees, max_depth=args.depth, max_leaf_nodes=2**args.depth,
         learning_rate=args.learning_rate, min_samples_leaf=min_leaf or args.min_leaf, l2_regularization=1.0,
-        early_stopping=False, random_state=0,
+        early_stopping=False, random_state=args.seed,
     )  # fmt: skip
     model.fit(x, y, sample_weight=np.concatenate(weights))
     return model
@@ -446,6 +449,10 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     parser.add_argument("--stack", action="store_true", help="a second pass: first-pass log-odds in context")
     parser.add_argument("--dump", type=Path, help="save out-of-fold and held-out log-odds here (pickle)")
+    parser.add_argument(
+        "--seed", type=int, default=0,
+        help="the trees' random_state: which 200,000 lines place their bins (a refit's noise, README)",
+    )  # fmt: skip
     parser.add_argument(
         "--lexicon-cache", type=Path, help="keep the fitted lexicons in this pickle, reuse them (same corpus)"
     )
