@@ -66,21 +66,53 @@ def comment_words() -> frozenset[str]:
     return _page_type_data()[1]
 
 
-def _literal_led_matches(pattern: re.Pattern, literal: str, text: str, end: int) -> Iterator[re.Match]:
+def _literal_led_matches(
+    pattern: re.Pattern, literal: str, text: str, end: int, rare: int | None = None
+) -> Iterator[re.Match]:
     """pattern.finditer(text[:end]) for a pattern that starts with `literal`, found faster.
 
     str.find jumps between the literal's occurrences (it is many times faster
     than the regex engine's scan, and most pages hold few or none); the pattern
     is tried at each, and the search resumes after a match, as finditer does.
+    `rare`: the index of a character of the literal that pages seldom hold, to
+    find the literal by (_find_by_rare_character).
     """
-    at = text.find(literal, 0, end)
+
+    def find(start: int) -> int:
+        if rare is None:
+            return text.find(literal, start, end)
+        return _find_by_rare_character(text, literal, start, end, rare)
+
+    at = find(0)
     while at >= 0:
         match = pattern.match(text, at, end)
         if match is None:
-            at = text.find(literal, at + 1, end)
+            at = find(at + 1)
         else:
             yield match
-            at = text.find(literal, match.end(), end)
+            at = find(match.end())
+
+
+def _find_by_rare_character(text: str, literal: str, start: int, end: int, rare: int) -> int:
+    """text.find(literal, start, end), by the occurrences of the literal's character at index `rare`.
+
+    str.find checks the literal's last character at each step and skips ahead
+    only past characters the literal does not hold: '"@type"' ends in a quote
+    and is made of common letters, which a page's markup is full of, so the
+    scan crawls (0.17 ms a page for its occurrences, every 5th WCXB page, up
+    to 400,000 characters each). Its "@" is rare in a page (median 10, mean
+    48 in those characters), and one character is found at memchr's speed:
+    0.03 ms. Every occurrence of the literal has that character at `rare`,
+    so the first candidate that holds the literal is find()'s answer.
+    """
+    char = literal[rare]
+    found = text.find(char, start + rare, end)
+    while found >= 0:
+        at = found - rare
+        if text.startswith(literal, at, end):
+            return at
+        found = text.find(char, found + 1, end)
+    return -1
 
 
 def declared_types(source: str) -> set[str]:
@@ -88,7 +120,7 @@ def declared_types(source: str) -> set[str]:
     groups = _page_type_data()[0]
     end = min(len(source), SCAN_CHARS)
     found: set[str] = set()
-    for match in _literal_led_matches(_JSONLD_TYPE, '"@type"', source, end):
+    for match in _literal_led_matches(_JSONLD_TYPE, '"@type"', source, end, rare=1):  # by its "@"
         found.add(match.group(1).rpartition("/")[2].lower())
     for match in _literal_led_matches(_ITEMTYPE, "itemtype", source, end):
         found.add(match.group(1).lower())
