@@ -6,9 +6,15 @@ import argparse
 from collections import Counter
 
 import numpy as np
+import pytest
 
-from training.text_corpus import TextPage
-from training.text_train import fit
+# Training code: scikit-learn and SciPy come with the [train] extra, not with [test]
+# (the README's test command installs [test] only).
+pytest.importorskip("sklearn", reason="scikit-learn is training-only (pip install -e '.[train]')")
+pytest.importorskip("scipy", reason="SciPy is training-only (pip install -e '.[train]')")
+
+from training.text_corpus import TextPage  # noqa: E402
+from training.text_train import fit  # noqa: E402
 
 
 def _page(rows: int, seed: int) -> TextPage:
