@@ -301,6 +301,24 @@ class Block:
         return "".join(pieces).strip()
 
 
+@dataclass(slots=True, frozen=True)
+class Repair:
+    """Text the front end repaired before any stage read it (mojibake: clean/frontends/mojibake.py).
+
+    Not a removal, a change of characters; recorded so that the original stays
+    visible (the blocks, the input view and the report hold the repaired text).
+    `steps` are ftfy's own names for what it did, as its fix_and_explain gives them.
+    """
+
+    block: int
+    before: str
+    after: str
+    steps: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"block": self.block, "before": self.before, "after": self.after, "steps": list(self.steps)}
+
+
 @dataclass(slots=True)
 class Document:
     """The input, its blocks, and everything the stages decided."""
@@ -315,6 +333,8 @@ class Document:
     notes: dict[int, str] = field(default_factory=Notes)
     # Removals that a later stage undid (Document.restore), in the order undone.
     overridden: list[Override] = field(default_factory=list)
+    # Blocks whose text the front end repaired (mojibake), with the text as the input had it.
+    repaired: list[Repair] = field(default_factory=list)
     # The page's elements, rebuilt from the blocks' paths once and shared by the
     # stages that read them (clean/frontends/html/elements.py, element_table).
     element_table: ElementTable | None = field(default=None, init=False, repr=False, compare=False)

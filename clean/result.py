@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clean.model import Document, Override, Removal
+from clean.model import Document, Override, Removal, Repair
 from clean.options import Options
 from clean.report.diff import unified_diff
 from clean.report.render import input_view, output_text
@@ -20,6 +20,8 @@ class Result:
     # Rule removals a later stage undid (the learned scorer judged the block content):
     # the block is in `text`, and this says which rule had removed it and why it stayed.
     restored: list[Override] = field(default_factory=list)
+    # Blocks whose text the front end repaired (mojibake), before any stage read them.
+    repaired: list[Repair] = field(default_factory=list)
 
     @classmethod
     def from_document(cls, document: Document, options: Options) -> Result:
@@ -30,6 +32,7 @@ class Result:
             removed=document.removals,
             metadata=dict(document.metadata),
             restored=document.overridden,
+            repaired=document.repaired,
         )
 
     def input_text(self) -> str:
@@ -48,6 +51,7 @@ class Result:
             "removed": [r.to_dict() for r in self.removed],
             "metadata": self.metadata,
             "restored": [o.to_dict() for o in self.restored],
+            "repaired": [r.to_dict() for r in self.repaired],
         }
         if with_diff:
             data["diff"] = self.diff()

@@ -51,7 +51,7 @@ def test_every_input_record_gives_exactly_one_output_line_in_order(tmp_path):
     assert summary["records_ok"] + summary["records_failed"] == expected
     assert summary["records_failed"] == sum(1 for r in rows if r["error"] is not None)
     for row in rows:
-        assert list(row)[:7] == ["id", "url", "text", "metadata", "removed", "restored", "error"]
+        assert list(row)[:8] == ["id", "url", "text", "metadata", "removed", "restored", "repaired", "error"]
         assert (row["text"] is None) == (row["error"] is not None)
 
 

@@ -67,3 +67,25 @@ def test_real_pages_come_out_repaired(page_id: str, repaired: str) -> None:
     text = clean.clean_html(html).text
     assert repaired in text
     assert not C1_OR_DOUBLE_DECODED.search(text)
+
+
+@pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+@pytest.mark.parametrize(("page_id", "broken"), [("0273", "we\x92re"), ("4125", "â\x80\x9cThe fact is")])
+def test_each_repair_is_recorded_with_the_text_as_the_page_had_it(page_id: str, broken: str) -> None:
+    html = gzip.decompress((WCXB / "dev" / "html" / f"{page_id}.html.gz").read_bytes())
+    result = clean.clean_html(html)
+    repairs = result.to_dict(with_diff=False)["repaired"]
+    assert any(broken in r["before"] for r in repairs)
+    for repair in repairs:
+        block = result.document.blocks[repair["block"]]
+        assert block.text == repair["after"] != repair["before"]  # the stages read the repaired text
+        assert repair_mojibake(repair["before"]) == repair["after"]
+        assert repair["steps"] and all(isinstance(step, str) for step in repair["steps"])
+
+
+def test_text_mode_records_its_repairs_and_correct_text_none() -> None:
+    result = clean.clean_text("Power cuts\n\nBecause we\x92re so used to it.\nNaïve café, São Paulo.")
+    assert [(r.block, r.before, r.after) for r in result.repaired] == [
+        (1, "Because we\x92re so used to it.", "Because we’re so used to it.")
+    ]
+    assert clean.clean_text("Naïve café, São Paulo, “quoted”.").repaired == []

@@ -52,7 +52,9 @@ def test_a_batch_line_carries_the_same_restorations():
     line, stats = clean_record(InputRecord(id=PAGES[0], content=html), Options())
     row = json.loads(line)
     assert stats.error_kind is None
-    assert row["restored"] == clean.clean_html(html).to_dict(with_diff=False)["restored"] != []
+    expected = clean.clean_html(html).to_dict(with_diff=False)
+    assert row["restored"] == expected["restored"] != []
+    assert row["repaired"] == expected["repaired"]
 
 
 def test_a_page_without_restorations_says_so():

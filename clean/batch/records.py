@@ -59,6 +59,7 @@ def output_line(
     metadata: dict[str, Any] | None = None,
     removed: list[dict] | None = None,
     restored: list[dict] | None = None,
+    repaired: list[dict] | None = None,
     error: tuple[str, str] | None = None,
 ) -> str:
     """One JSON line: the output keys first, then the passed-through input fields."""
@@ -69,6 +70,7 @@ def output_line(
         "metadata": {**record.metadata, **(metadata or {})},
         "removed": removed or [],
         "restored": restored or [],
+        "repaired": repaired or [],
         "error": {"kind": error[0], "message": error[1]} if error else None,
     }
     for name, value in record.passthrough.items():

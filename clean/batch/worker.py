@@ -52,6 +52,7 @@ def clean_record(record: InputRecord, options: Options) -> tuple[str, RecordStat
         metadata=result.metadata,
         removed=[r.to_dict() for r in removed],
         restored=[o.to_dict() for o in result.restored],
+        repaired=[r.to_dict() for r in result.repaired],
     )
     stats = RecordStats(
         record.id,

@@ -42,11 +42,36 @@ def _fixer():
         fix_line_breaks=False,
         normalization=None,
     )
-    return lambda text: ftfy.fix_text(text, config)
+
+    def fix(text: str) -> tuple[str, list[str]]:
+        # As ftfy.fix_text does it (a line at a time, at most max_decode_length characters,
+        # which bounds its time on a hostile text), keeping each piece's explanation.
+        pieces: list[str] = []
+        steps: list[str] = []
+        position = 0
+        while position < len(text):
+            end = text.find("\n", position) + 1 or len(text)
+            end = min(end, position + config.max_decode_length)
+            fixed, explanation = ftfy.fix_and_explain(text[position:end], config)
+            pieces.append(fixed)
+            for action, name in explanation or ():
+                if (step := f"{action} {name}") not in steps:
+                    steps.append(step)
+            position = end
+        return "".join(pieces), steps
+
+    return fix
 
 
 def repair_mojibake(text: str) -> str:
     """The text with double-decoded UTF-8 and C1 punctuation repaired; itself when it has neither."""
+    explained = explain_mojibake(text)
+    return text if explained is None else explained[0]
+
+
+def explain_mojibake(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the repaired text, ftfy's steps) when the text holds mojibake that ftfy repairs, else None."""
     if text.isascii() or SUSPECT.search(text) is None:
-        return text
-    return _fixer()(text)
+        return None
+    fixed, steps = _fixer()(text)
+    return None if fixed == text else (fixed, tuple(steps))

@@ -8,8 +8,8 @@ and the clean text separates them by one blank line, as the API promises.
 
 from __future__ import annotations
 
-from clean.frontends.mojibake import repair_mojibake
-from clean.model import Block, Document
+from clean.frontends.mojibake import explain_mojibake
+from clean.model import Block, Document, Repair
 
 # Characters that are whitespace to a reader but not to str.strip().
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -25,7 +25,9 @@ def segment_text(text: str, url: str | None = None) -> Document:
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip().strip(INVISIBLE).strip()
         if line:
-            line = repair_mojibake(line)
             index = len(doc.blocks)
+            if not line.isascii() and (repaired := explain_mojibake(line)) is not None:
+                doc.repaired.append(Repair(index, line, *repaired))
+                line = repaired[0]
             doc.blocks.append(Block(index=index, text=line, kind="line", group=index, lines=(number, number)))
     return doc
