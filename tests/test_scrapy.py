@@ -120,6 +120,15 @@ def test_the_restored_blocks_are_a_field_when_asked_for():
     assert item["restored"] == expected
 
 
+@pytest.mark.skipif(not WCXB.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_the_repairs_are_a_field_when_asked_for():
+    html = gzip.decompress((WCXB / "0273.html.gz").read_bytes())  # a tune page with "we\x92re"
+    expected = clean.clean_html(html).to_dict(with_diff=False)["repaired"]
+    assert expected
+    assert "repaired" not in pipeline().process_item({"html": html}), "off unless a field is named"
+    assert pipeline(CLEAN_REPAIRED_FIELD="fixes").process_item({"html": html})["fixes"] == expected
+
+
 def test_bad_pages_become_an_error_field_and_are_counted():
     crawler = get_crawler(settings_dict={})
     pipe = CleanPipeline.from_crawler(crawler)

@@ -96,3 +96,16 @@ def test_the_column_carries_the_blocks_the_learned_scorer_restored(spark):
     out = clean_column(spark.createDataFrame([(html,)], "page string"), "page").collect()[0]["clean"]
     expected = clean.clean_html(html).to_dict(with_diff=False)["restored"]
     assert expected and [r.asDict(recursive=True) for r in out["restored"]] == expected
+
+
+MOJIBAKE_PAGE = WCXB_PAGE.with_name("0273.html.gz")  # a tune page with "we\x92re" in its text
+
+
+@pytest.mark.skipif(not MOJIBAKE_PAGE.exists(), reason="the WCXB pages are not at ../shared/data/wcxb")
+def test_the_column_carries_the_repairs_of_the_front_end(spark):
+    import gzip
+
+    html = gzip.decompress(MOJIBAKE_PAGE.read_bytes()).decode("utf-8")
+    out = clean_column(spark.createDataFrame([(html,)], "page string"), "page").collect()[0]["clean"]
+    expected = clean.clean_html(html).to_dict(with_diff=False)["repaired"]
+    assert expected and [r.asDict(recursive=True) for r in out["repaired"]] == expected

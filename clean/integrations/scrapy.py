@@ -25,6 +25,8 @@ Settings (item field names; set an output's name to None or "" to not write it):
     CLEAN_METADATA_FIELD    "metadata"    output: {"title", "date", ...}
     CLEAN_RESTORED_FIELD    None          output: [{"undone": {removal}, "stage", "rule", "reason"}],
                                           rule removals the learned scorer undid
+    CLEAN_REPAIRED_FIELD    None          output: [{"block", "before", "after", "steps"}],
+                                          mojibake the front end repaired
     CLEAN_DIFF_FIELD        None          output: the labelled unified diff
     CLEAN_ERROR_FIELD       "clean_error" output, on failure: {"kind", "type", "message"}
     CLEAN_DROP_INPUT        False         remove the input field once cleaned (smaller feeds)
@@ -57,6 +59,7 @@ class FieldNames:
     metadata: str | None = "metadata"
     # Off by default, like diff: an Item class declares its fields, and one added unasked fails.
     restored: str | None = None
+    repaired: str | None = None
     diff: str | None = None
     error: str | None = "clean_error"
 
@@ -79,6 +82,7 @@ SETTING_FOR_FIELD = {
     "removed": "CLEAN_REMOVED_FIELD",
     "metadata": "CLEAN_METADATA_FIELD",
     "restored": "CLEAN_RESTORED_FIELD",
+    "repaired": "CLEAN_REPAIRED_FIELD",
     "diff": "CLEAN_DIFF_FIELD",
     "error": "CLEAN_ERROR_FIELD",
 }
@@ -173,6 +177,8 @@ class CleanPipeline:
         self._set(adapter, fields.metadata, dict(result.metadata))
         if fields.restored:
             self._set(adapter, fields.restored, [override.to_dict() for override in result.restored])
+        if fields.repaired:
+            self._set(adapter, fields.repaired, [repair.to_dict() for repair in result.repaired])
         if fields.diff:
             self._set(adapter, fields.diff, result.diff())
         self._count("clean/items")

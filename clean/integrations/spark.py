@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 REMOVAL_FIELDS = ("text", "stage", "rule", "reason", "block", "start", "end")
-RESULT_FIELDS = ("text", "removed", "restored", "metadata", "error")
+RESULT_FIELDS = ("text", "removed", "restored", "repaired", "metadata", "error")
 OVERRIDE_FIELDS = ("stage", "rule", "reason")  # and "undone", the removal it undid
 
 
@@ -57,12 +57,18 @@ def result_type() -> StructType:
     override = StructType(
         [StructField("undone", removal)] + [StructField(name, StringType()) for name in OVERRIDE_FIELDS]
     )
+    repair = StructType(
+        [StructField("block", IntegerType())]
+        + [StructField(name, StringType()) for name in ("before", "after")]
+        + [StructField("steps", ArrayType(StringType()))]
+    )
     error = StructType([StructField("kind", StringType()), StructField("message", StringType())])
     return StructType(
         [
             StructField("text", StringType()),
             StructField("removed", ArrayType(removal)),
             StructField("restored", ArrayType(override)),
+            StructField("repaired", ArrayType(repair)),
             StructField("metadata", MapType(StringType(), StringType())),
             StructField("error", error),
         ]
@@ -94,11 +100,13 @@ def clean_value(
     result, failure = clean_to_result(record, options)
     if failure is not None:
         error_value = {"kind": failure[0], "message": failure[1]}
-        return {"text": None, "removed": [], "restored": [], "metadata": {}, "error": error_value}
+        empty: dict[str, Any] = {"text": None, "removed": [], "restored": [], "repaired": [], "metadata": {}}
+        return empty | {"error": error_value}
     return {
         "text": result.text,
         "removed": [r.to_dict() for r in result.removed],
         "restored": [o.to_dict() for o in result.restored],
+        "repaired": [r.to_dict() for r in result.repaired],
         "metadata": {str(k): str(v) for k, v in result.metadata.items() if v is not None},
         "error": None,
     }
