@@ -260,3 +260,14 @@ def test_batch_file_names_are_unique_and_safe(tmp_path):
     assert index == tmp_path / "report" / "index.html"
     assert len(written) == len(names) + 1
     assert all(p == "index.html" or re.fullmatch(r"docs/\d{4}-[A-Za-z0-9._-]+\.html", p) for p in written)
+
+
+def test_a_repaired_block_shows_the_text_the_input_had():
+    result = clean.clean_text("Power cuts\n\nBecause we\x92re so used to electricity, an hour feels long.")
+    (repair,) = result.repaired
+    blocks = [b for b in find_all(view_of(parse(render_document(result))), "div", "block")]
+    (noted,) = [b for b in blocks if find_all(b, "span", "repair-note")]
+    assert noted.attrs["data-block"] == str(repair.block)
+    (text,) = find_all(noted, "div", "text")
+    assert text.text() == repair.after  # the stages read the repaired text
+    assert repair.before in find_all(noted, "span", "repair-note")[0].text()

@@ -23,7 +23,7 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 
-from clean.model import Block, Removal
+from clean.model import Block, Removal, Repair
 from clean.options import Options
 from clean.report.render import laid_out
 from clean.result import Result
@@ -153,7 +153,16 @@ def _block_text(block: Block, colours: dict[str, int]) -> str:
     return "".join(out)
 
 
-def _block(block: Block, separated: bool, colours: dict[str, int], note: str | None) -> str:
+def _repair_note(repair: Repair) -> str:
+    # The block shows the repaired text, as the stages read it; the note keeps the input's.
+    steps = ", ".join(repair.steps)
+    before = escape(repair.before)
+    return f'<span class="note repair-note">repaired (ftfy: {escape(steps)}); the input had: {before}</span>'
+
+
+def _block(
+    block: Block, separated: bool, colours: dict[str, int], note: str | None, repair: Repair | None = None
+) -> str:
     classes = ["block", f"k-{re.sub(r'[^a-z0-9-]', '', block.kind.lower()) or 'block'}"]
     if separated:
         classes.append("sep")
@@ -167,6 +176,8 @@ def _block(block: Block, separated: bool, colours: dict[str, int], note: str | N
         notes = "".join(_note(t, colours) for t in sorted(block.trims, key=lambda t: t.start))
         if note and not block.trims:
             notes = f'<span class="note kept-note">kept: {escape(note)}</span>'
+    if repair is not None:
+        notes += _repair_note(repair)
     return (
         f'<div class="{" ".join(classes)}" {attrs}>'
         f'<div class="text">{_block_text(block, colours)}</div>'
@@ -176,8 +187,9 @@ def _block(block: Block, separated: bool, colours: dict[str, int], note: str | N
 
 def _text_view(result: Result, colours: dict[str, int]) -> str:
     doc = result.document
+    repairs = {repair.block: repair for repair in doc.repaired}
     rows = [
-        _block(block, separated, colours, doc.notes.get(block.index))
+        _block(block, separated, colours, doc.notes.get(block.index), repairs.get(block.index))
         for block, separated, _ in laid_out(doc.blocks, kept_only=False)
     ]
     if not rows:
