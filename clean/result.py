@@ -43,15 +43,22 @@ class Result:
         """Unified diff of the input's text view against `text`, hunks labelled by rule."""
         return unified_diff(self.document, context)
 
+    def records(self) -> dict[str, list[dict]]:
+        """The removals, the removals undone and the repairs, JSON-ready: what to_dict(), batch
+        lines and Spark's column carry beside the text."""
+        return {
+            "removed": [r.to_dict() for r in self.removed],
+            "restored": [o.to_dict() for o in self.restored],
+            "repaired": [r.to_dict() for r in self.repaired],
+        }
+
     def to_dict(self, *, with_diff: bool = True) -> dict:
         data = {
             "url": self.document.url,
             "kind": self.document.kind,
             "text": self.text,
-            "removed": [r.to_dict() for r in self.removed],
+            **self.records(),
             "metadata": self.metadata,
-            "restored": [o.to_dict() for o in self.restored],
-            "repaired": [r.to_dict() for r in self.repaired],
         }
         if with_diff:
             data["diff"] = self.diff()

@@ -46,14 +46,7 @@ def clean_record(record: InputRecord, options: Options) -> tuple[str, RecordStat
         line = output_line(record, error=error)
         return line, RecordStats(record.id, seconds, record.size, error_kind=error[0])
     removed = result.removed
-    line = output_line(
-        record,
-        text=result.text,
-        metadata=result.metadata,
-        removed=[r.to_dict() for r in removed],
-        restored=[o.to_dict() for o in result.restored],
-        repaired=[r.to_dict() for r in result.repaired],
-    )
+    line = output_line(record, text=result.text, metadata=result.metadata, **result.records())
     stats = RecordStats(
         record.id,
         seconds,

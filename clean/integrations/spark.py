@@ -104,9 +104,7 @@ def clean_value(
         return empty | {"error": error_value}
     return {
         "text": result.text,
-        "removed": [r.to_dict() for r in result.removed],
-        "restored": [o.to_dict() for o in result.restored],
-        "repaired": [r.to_dict() for r in result.repaired],
+        **result.records(),
         "metadata": {str(k): str(v) for k, v in result.metadata.items() if v is not None},
         "error": None,
     }
