@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from clean.model import Document, Repair
+
 # What UTF-8's continuation bytes (0x80-0xBF) become when read as Windows-1252
 # (five of them are undefined there and read as the C1 control of Latin-1).
 _CONTINUATIONS = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xC0))
@@ -75,3 +77,13 @@ def explain_mojibake(text: str) -> tuple[str, tuple[str, ...]] | None:
         return None
     fixed, steps = _fixer()(text)
     return None if fixed == text else (fixed, tuple(steps))
+
+
+def repaired_block_text(doc: Document, index: int, text: str) -> str:
+    """Block `index`'s text as the stages will read it: repaired, with a Repair in doc.repaired,
+    when it holds mojibake; else itself. (The front ends test isascii() first: most blocks are.)"""
+    explained = explain_mojibake(text)
+    if explained is None:
+        return text
+    doc.repaired.append(Repair(index, text, *explained))
+    return explained[0]

@@ -8,8 +8,8 @@ and the clean text separates them by one blank line, as the API promises.
 
 from __future__ import annotations
 
-from clean.frontends.mojibake import explain_mojibake
-from clean.model import Block, Document, Repair
+from clean.frontends.mojibake import repaired_block_text
+from clean.model import Block, Document
 
 # Characters that are whitespace to a reader but not to str.strip().
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -26,8 +26,7 @@ def segment_text(text: str, url: str | None = None) -> Document:
         line = raw.strip().strip(INVISIBLE).strip()
         if line:
             index = len(doc.blocks)
-            if not line.isascii() and (repaired := explain_mojibake(line)) is not None:
-                doc.repaired.append(Repair(index, line, *repaired))
-                line = repaired[0]
+            if not line.isascii():
+                line = repaired_block_text(doc, index, line)
             doc.blocks.append(Block(index=index, text=line, kind="line", group=index, lines=(number, number)))
     return doc

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 
 from clean.frontends.html.path import MAX_NAME_CHARS, SEPARATOR, step
-from clean.frontends.mojibake import explain_mojibake
-from clean.model import Block, Document, Repair
+from clean.frontends.mojibake import repaired_block_text
+from clean.model import Block, Document
 
 # Elements whose content is never visible text.
 NEVER_CONTENT = frozenset({
@@ -246,9 +246,8 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             text = raw.strip()
         if not text:
             return
-        if not text.isascii() and (repaired := explain_mojibake(text)) is not None:
-            doc.repaired.append(Repair(len(blocks), text, *repaired))
-            text = repaired[0]
+        if not text.isascii():
+            text = repaired_block_text(doc, len(blocks), text)
         owner_tag, path, _, item_group, _ = frames[-1]
         if item_group >= 0:
             group = item_group
