@@ -35,6 +35,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import IO
 
 from clean.errors import (
@@ -430,17 +431,252 @@ def _more_block_starts_than(html: str, limit: int) -> bool:
     return False
 
 
-def check_markup(html: str, options: Options) -> None:
-    """Raise TooDeepError / TooLargeError for a page the parser or the DOM walk cannot afford."""
+# --- markup read from the page's bytes ----------------------------------------------------
+#
+# The readings above scan the text with regexes; their cost is the scan for
+# "<" through the megabytes of scripts and JSON that pages carry (sre's
+# one-character prefix loop, ~1 ns a character: the start-tag bound 0.28 ms
+# a page, the nesting 2.3 ms on the 29% of pages over max_dom_depth block
+# start tags, and the "<" count 0.2). The same readings from the UTF-8 bytes
+# the parser is fed: numpy finds every "<" at once (~0.1 ms) and classifies
+# the few thousand of them together, by the 16 bytes after each; only the
+# raw regions (comments, scripts, styles) are paired in a Python loop.
+# Same answers as the regexes (tests/test_speed11a_markup_scan.py compares
+# them on fuzzed markup); the regexes stay for text that has no UTF-8 form
+# (lone surrogates) and for pages with more "<" than _SCAN_MAX_TAGS.
+
+_SCAN_MAX_TAGS = 200_000  # the arrays hold ~100 bytes per "<": 20 MB at most
+_WINDOW = 16  # bytes read after a "<" (and its "/"): the longest name, 10, and what follows
+
+
+@cache
+def _scan_tables():
+    import numpy as np  # lazily: importing clean stays cheap
+
+    def key(name: bytes) -> tuple[int, int]:
+        padded = name.ljust(_WINDOW, b"\0")
+        return int.from_bytes(padded[:8], "little"), int.from_bytes(padded[8:], "little")
+
+    keys = sorted(key(name.encode()) for name in _BLOCK_NAMES)
+    # What re's \s matches among ASCII characters (str.isspace), and the end of a start tag.
+    follows_name = np.zeros(256, bool)
+    follows_name[np.frombuffer(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f />", np.uint8)] = True
+    # A name of L characters: its first 16 bytes masked to the first L, as two 64-bit words.
+    low = np.array([(1 << (8 * min(n, 8))) - 1 for n in range(_WINDOW + 1)], np.uint64)
+    high = np.array([(1 << (8 * min(max(n - 8, 0), 8))) - 1 for n in range(_WINDOW + 1)], np.uint64)
+    return (
+        np,
+        np.array([k[0] for k in keys], np.uint64),
+        np.array([k[1] for k in keys], np.uint64),
+        follows_name,
+        low,
+        high,
+        key(b"script")[0],
+        key(b"style")[0],
+    )
+
+
+class _TagScan:
+    """Every "<" of a page's UTF-8 bytes, read as the markup regexes above read it.
+
+    For each "<" (at `points`, from numpy.flatnonzero): whether a "/" follows,
+    the name after it (the run of ASCII letters and digits) and whether that
+    name is one of _BLOCK_NAMES followed by what _BLOCK_TAG's look-ahead
+    accepts. UTF-8 puts no ASCII byte inside a multi-byte character, so the
+    bytes hold the same tags as the text.
+    """
+
+    def __init__(self, data: bytes, array, points) -> None:
+        np, keys_low, keys_high, follows_name, low, high, script, style = _scan_tables()
+        self.data, self.array, self.points = data, array, points
+        size = len(data)
+        following = array[np.minimum(points + 1, size - 1)]
+        following[points + 1 >= size] = 0  # a "<" that ends the page
+        self.following = following
+        self.slash = slash = following == 47
+        start = points + 1 + slash
+        # Row i: the 16 bytes from start[i], from a strided view of the page (no copy of it).
+        rows = max(size - _WINDOW + 1, 1)
+        padded = array if size >= _WINDOW else np.frombuffer(data.ljust(_WINDOW, b"\0"), np.uint8)
+        view = np.ndarray((rows, _WINDOW), np.uint8, buffer=padded, strides=(1, 1))
+        self.window = window = view[np.minimum(start, rows - 1)]
+        for row in np.flatnonzero(start > rows - 1).tolist():  # "<" near the page's end
+            window[row] = np.frombuffer(data[int(start[row]) :].ljust(_WINDOW, b"\0")[:_WINDOW], np.uint8)
+        lowered = window | 0x20  # exact for letters and digits, the only bytes of a name
+        is_name = ((lowered - 97) < 26) | ((window - 48) < 10)
+        length = np.argmin(is_name, axis=1)  # 0 if all 16 are: no block name
+        after = window[np.arange(len(window)), length]
+        words = lowered.view(np.uint64)
+        self.words = words[:, 0]  # the name's first 8 bytes, lower-cased, and what follows
+        self.key = key = words[:, 0] & low[length]
+        self.name = found = np.minimum(np.searchsorted(keys_low, key), len(keys_low) - 1)
+        named = (keys_low[found] == key) & (keys_high[found] == (words[:, 1] & high[length]))
+        self.ends_name = ends_name = follows_name[after]
+        self.raw_name = raw_name = ~slash & ((key == script) | (key == style))
+        # A name followed by a non-ASCII character: \s accepts it if it is whitespace
+        # (U+00A0, U+2028, ...). Rare: decoded one by one.
+        for row in np.flatnonzero((named | raw_name) & (after >= 128)).tolist():
+            at = int(start[row] + length[row])
+            ends_name[row] = data[at : at + 4].decode("utf-8", "ignore")[:1].isspace()
+        self.block = named & ends_name
+
+    def start_tags(self) -> int:
+        """len(_START_TAG.findall(html)): "<" before an ASCII letter."""
+        np = _scan_tables()[0]
+        return int(np.count_nonzero(((self.following | 0x20) - 97) < 26))
+
+    def block_starts(self) -> int:
+        """len(_BLOCK_START_TAG.findall(html))."""
+        np = _scan_tables()[0]
+        return int(np.count_nonzero(self.block & ~self.slash))
+
+    def _raw_regions(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the text inside comments, scripts and styles, as _block_tags
+        reads them: from the end of "<!--", "<script" or "<style" to the end of the first
+        "-->", "</script" or "</style" that starts after it (or the page's end)."""
+        np, _, _, _, _, _, script, _ = _scan_tables()
+        window, slash, points = self.window, self.slash, self.points
+        comment = (self.following == 33) & (window[:, 1] == 45) & (window[:, 2] == 45)  # "<!--"
+        rows = np.flatnonzero(comment | (self.raw_name & self.ends_name))
+        if not len(rows):
+            return [], []
+        # Where regions can end (where each closer starts, and where it ends): "</script"
+        # and "</style" (any case, anything after) at a "<", "-->" anywhere.
+        closers = []
+        for name in (b"script", b"style"):
+            mask = (1 << (8 * len(name))) - 1
+            at = points[slash & ((self.words & mask) == int.from_bytes(name, "little"))]
+            closers.append((at, at + 2 + len(name)))
+        if comment.any():
+            array = self.array
+            ends = np.flatnonzero(array == 62)
+            ends = ends[ends >= 2]
+            ends = ends[(array[ends - 1] == 45) & (array[ends - 2] == 45)]
+            closers.append((ends - 2, ends + 1))
+        opens = points[rows]
+        kinds = np.where(comment[rows], 2, np.where(self.key[rows] == script, 0, 1))
+        inside = opens + np.array([7, 6, 4])[kinds]  # after "<script", "<style", "<!--"
+        # Each region's end, were it read: its kind's first closer that starts inside it.
+        stop = np.full(len(rows), len(self.data))
+        for kind, (found, found_ends) in enumerate(closers):
+            mine = np.flatnonzero(kinds == kind)
+            at = np.searchsorted(found, inside[mine])
+            ended = at < len(found)
+            stop[mine[ended]] = found_ends[at[ended]]
+        # The regions read are a chain: the first, then the first that opens after it ends
+        # (a "<!--" or "<script" inside a region is its text).
+        read_next = np.searchsorted(opens, stop).tolist()
+        chain, index = [], 0
+        while index < len(read_next):
+            chain.append(index)
+            index = read_next[index]
+        return inside[chain].tolist(), stop[chain].tolist()
+
+    def nesting(self) -> int:
+        """block_nesting(html): the deeper of the two readings, with and without raw regions."""
+        np = _scan_tables()[0]
+        rows = np.flatnonzero(self.block)
+        at = self.points[rows]
+        ends = self.slash[rows]
+        names = self.name[rows]
+        starts, stops = self._raw_regions()
+        if starts:
+            region = np.searchsorted(np.array(starts), at, side="right") - 1
+            raw = (region >= 0) & (at < np.array(stops)[np.maximum(region, 0)])
+        else:
+            raw = np.zeros(len(at), bool)
+        markup = ~raw
+        return max(_deepest(np, ends, names), _deepest(np, ends[markup], names[markup]))
+
+
+def _deepest(np, ends, names) -> int:
+    """The most block elements open at once, for tags in document order (end tag? name id).
+
+    Per name, the open count is a walk that an end tag steps down only when it is
+    above 0 (block_nesting's "closes one open element of its own name, if there is
+    one"): the walk's sum minus its running minimum below 0. The page's depth
+    moves by each tag's change of its name's count.
+    """
+    if not len(names):
+        return 0
+    steps = np.where(ends, -1, 1)
+    order = np.argsort(names, kind="stable")  # by name, in document order within a name
+    by_name = names[order]
+    first = np.ones(len(order), bool)
+    first[1:] = by_name[1:] != by_name[:-1]
+    group = np.cumsum(first) - 1
+    total = np.cumsum(steps[order])
+    base = (total - steps[order])[first][group]  # the sum before each name's first tag
+    walk = total - base
+    # The running minimum restarted at each name: later names are shifted far below.
+    shift = (group.max() - group) * (2 * len(order) + 2)
+    floor = np.minimum.accumulate(walk + shift) - shift
+    opened = walk - np.minimum(floor, 0)
+    before = np.empty_like(opened)
+    before[0] = 0
+    before[1:] = opened[:-1]
+    before[first] = 0
+    change = np.empty_like(opened)
+    change[order] = opened - before
+    return int(max(np.cumsum(change).max(), 0))
+
+
+def _tag_scan(html: str, data: bytes | None) -> _TagScan | None:
+    """The page's tags read from its UTF-8 bytes; None when the regexes must read them."""
+    if data is None:
+        try:
+            data = html.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            return None
+    np = _scan_tables()[0]
+    array = np.frombuffer(data, np.uint8)
+    is_open = array == 60
+    if np.count_nonzero(is_open) > _SCAN_MAX_TAGS:
+        return None
+    return _TagScan(data, array, np.flatnonzero(is_open))
+
+
+def check_markup(html: str, options: Options, data: bytes | None = None) -> None:
+    """Raise TooDeepError / TooLargeError for a page the parser or the DOM walk cannot afford.
+
+    `data`: the page as UTF-8 bytes (html.encode("utf-8")), when the caller has
+    them; the HTML front end feeds the parser the same bytes.
+    """
+    nodes, depth = options.max_dom_nodes, options.max_dom_depth
     # A page has fewer tags than characters: a short page needs no count (most pages).
+    count_nodes = nodes and len(html) > nodes
+    if not (count_nodes or (depth and len(html) > depth)):
+        return
+    scan = _tag_scan(html, data)
+    if scan is None:
+        return _check_markup_by_regex(html, options)
+    if count_nodes and len(scan.points) > nodes:
+        _refuse_nodes(scan.start_tags(), nodes)
+    # As in _check_markup_by_regex: no more block start tags than the limit, no deeper.
+    if depth and len(html) > depth and scan.block_starts() > depth:
+        _refuse_depth(scan.nesting(), depth)
+
+
+def _refuse_nodes(elements: int, limit: int) -> None:
+    if elements > limit:
+        raise TooLargeError(
+            f"the page has {elements:,} elements, over the limit of {limit:,} (option max_dom_nodes)"
+        )
+
+
+def _refuse_depth(depth: int, limit: int) -> None:
+    if depth > limit:
+        raise TooDeepError(
+            f"the page nests block elements {depth:,} deep, over the limit of {limit:,} "
+            "(option max_dom_depth)"
+        )
+
+
+def _check_markup_by_regex(html: str, options: Options) -> None:
+    """check_markup reading the text with the regexes."""
     nodes = options.max_dom_nodes
     if nodes and len(html) > nodes and html.count("<") > nodes:
-        elements = len(_START_TAG.findall(html))
-        if elements > options.max_dom_nodes:
-            raise TooLargeError(
-                f"the page has {elements:,} elements, over the limit of {options.max_dom_nodes:,} "
-                "(option max_dom_nodes)"
-            )
+        _refuse_nodes(len(_START_TAG.findall(html)), nodes)
     if options.max_dom_depth and len(html) > options.max_dom_depth:
         # Nesting needs a start tag per level, and both of block_nesting's
         # readings open at most one level per block start tag anywhere in the
@@ -448,12 +684,7 @@ def check_markup(html: str, options: Options) -> None:
         # deeper (most pages; one regex pass instead of the walk).
         if not _more_block_starts_than(html, options.max_dom_depth):
             return
-        depth = block_nesting(html)
-        if depth > options.max_dom_depth:
-            raise TooDeepError(
-                f"the page nests block elements {depth:,} deep, over the limit of {options.max_dom_depth:,} "
-                "(option max_dom_depth)"
-            )
+        _refuse_depth(block_nesting(html), options.max_dom_depth)
 
 
 # --- time --------------------------------------------------------------------------------

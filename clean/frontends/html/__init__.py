@@ -39,7 +39,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _text_of(html: str | bytes, options: Options) -> str:
+def _text_of(html: str | bytes, options: Options) -> tuple[str, bytes | str]:
+    """The page's text, checked, and what the parser is fed: the text's UTF-8 bytes
+    (the markup checks read them too), or the text itself if it has none (lone
+    surrogates, which the parser's own encoding drops)."""
     if not isinstance(html, str | bytes | bytearray):
         raise InputError(f"clean_html expects str or bytes, got {type(html).__name__}")
     size = len(html)
@@ -48,15 +51,19 @@ def _text_of(html: str | bytes, options: Options) -> str:
     check_size(size, options)
     text = decode_html(bytes(html)) if not isinstance(html, str) else html
     check_text(text)
-    check_markup(text, options)  # before the parser: it cannot be interrupted
-    return text
+    try:
+        data: bytes | None = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = None
+    check_markup(text, options, data)  # before the parser: it cannot be interrupted
+    return text, text if data is None else data
 
 
 def parse_document(html: str | bytes, url: str | None, options: Options) -> Document:
     from selectolax.lexbor import LexborHTMLParser  # lazily: importing clean stays cheap
 
-    text = _text_of(html, options)
-    tree = LexborHTMLParser(text)
+    text, parsed = _text_of(html, options)
+    tree = LexborHTMLParser(parsed)
     doc = Document(kind="html", source=text, url=url)
     doc.metadata.update(page_metadata(tree))
     place_streamed_segments(tree)
