@@ -203,7 +203,8 @@ def _follows_element(node) -> bool:
 _Frame = tuple[str, str, int, int, dict[str, int]]
 
 
-# Markers on the walk's stack: leave a block-breaking element, a link, a <pre>.
+# What leaving an element does, kept on the walk's stack: close a block-breaking
+# element's block, end a link, close a <pre> (its block, then its whitespace).
 _LEAVE_BLOCK, _LEAVE_LINK, _LEAVE_PRE = 1, 2, 3
 
 # What the walk does on entering an element, by tag: one dict lookup instead of
@@ -277,28 +278,32 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             )
         )
 
-    # The walk is iterative (deep pages exceed Python's recursion limit). The
-    # stack holds the next node to visit at each open level (a node is visited,
-    # then its next sibling is pushed) and markers for leaving elements; no
-    # list of children is built.
-    stack: list = [root]
+    # The walk is iterative (deep pages exceed Python's recursion limit). It goes
+    # along a list of siblings by `next`; entering an element's children, it
+    # stacks the element's sibling and what leaving the element does, and takes
+    # them back at the end of the children. No list of children is built, and a
+    # node (most are text, half of them indentation) costs no stack operation.
+    stack: list = []
     pop, push = stack.pop, stack.append
-    while stack:
-        node = pop()
-        if node.__class__ is int:
-            if node == _LEAVE_BLOCK:
+    node = root
+    while True:
+        if node is None:  # the end of a list of siblings: leave their parent
+            if not stack:
+                break
+            leave = pop()
+            node = pop()
+            if leave == _LEAVE_BLOCK:
                 if parts:
                     flush()
                 frames.pop()
-            elif node == _LEAVE_LINK:
+            elif leave == _LEAVE_LINK:
                 link_depth -= 1
-            else:
+            elif leave == _LEAVE_PRE:
+                if parts:
+                    flush()  # as <pre>: before pre_depth drops
+                frames.pop()
                 pre_depth -= 1
             continue
-        if node is not root:
-            following = node.next
-            if following is not None:
-                push(following)
         # Most nodes are text: their content first (None for an element, a comment, ...).
         text = node.text_content
         if text is not None:
@@ -307,6 +312,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                     if text.isspace():  # most text nodes: the indentation between tags
                         if parts and parts[-1][-1:] not in (" ", "\n"):
                             add(" ")
+                        node = node.next
                         continue
                     # Printable text has no whitespace but the plain space (SPACE_RUN's
                     # other characters are not printable): without a double space,
@@ -314,6 +320,7 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                     if "  " in text or not text.isprintable():
                         text = SPACE_RUN.sub(" ", text)
                     if text == " " and (not parts or parts[-1][-1:] in (" ", "\n")):
+                        node = node.next
                         continue
                 if apart:
                     apart = False
@@ -323,17 +330,16 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
                 add(text)
                 if link_depth:
                     link_chars += len(text.strip())
+            node = node.next
             continue
         tag = node.tag
-        if tag is None:
-            continue
-        action = actions(tag)
-        if action == _SKIP:
-            continue
-        if action == _NOSCRIPT and not _is_fallback_page(node):
+        action = actions(tag) if tag is not None else _SKIP
+        if action == _SKIP or (action == _NOSCRIPT and not _is_fallback_page(node)):
+            node = node.next
             continue
         if action == _BR:
             add("\n")
+            node = node.next
             continue
         attributes = node.attributes
         if (
@@ -341,15 +347,17 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             and is_hidden(attributes)
             and (is_overlay(attributes) or not (is_closed_panel(attributes) or deferred.shown(node)))
         ):
+            node = node.next
             continue
-        if action == _PRE:
-            if parts:
-                flush()
-            pre_depth += 1
-            push(_LEAVE_PRE)  # below the block's marker: the block is flushed as <pre> first
+        leave = 0
         if action == _BREAK or action == _PRE or (action is None and "-" in tag):
             if parts:
                 flush()
+            if action == _PRE:
+                pre_depth += 1
+                leave = _LEAVE_PRE
+            else:
+                leave = _LEAVE_BLOCK
             _, parent_path, parent_list_group, parent_item_group, child_tags = frames[-1]
             nth = child_tags.get(tag, 0) + 1
             child_tags[tag] = nth
@@ -361,18 +369,18 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             item_group = parent_list_group if tag in ITEM_TAGS else parent_item_group
             path = f"{parent_path}{SEPARATOR}{own}" if parent_path else own
             frames.append((tag, path, list_group, item_group, {}))
-            push(_LEAVE_BLOCK)
         else:
             if parts and not pre_depth and parts[-1][-1:] not in (" ", "\n") and _follows_element(node):
                 apart = True  # the next text decides (see _follows_element)
             if action == _LINK:
                 link_depth += 1
                 links += 1
-                push(_LEAVE_LINK)
+                leave = _LEAVE_LINK
             elif action == _CELL and parts:
                 add(" ")
-        child = node.first_child  # (`child` is an alias that looks this up again)
-        if child is not None:
-            push(child)
+        # The root's own siblings (comments after </html>) are not its content.
+        push(None if node is root else node.next)
+        push(leave)
+        node = node.first_child  # (`child` is an alias that looks this up again)
     if parts:
         flush()
