@@ -84,8 +84,19 @@ def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[s
     return wrap
 
 
+# ASCII text's tokens in one bytes.translate (upper case lowered, every character
+# outside [a-z0-9_] made a space) and a split: the tokens of ASCII_WORD in the
+# lowered text, with no regex. 90% of the blocks of WCXB pages are ASCII; their
+# tokens cost 0.33 instead of 0.47 ms a page (every 5th page).
+_ASCII_WORD_BYTES = bytes(
+    c | 0x20 if chr(c).isalpha() else c if chr(c).isdigit() or c == 0x5F else 0x20 for c in range(128)
+) + b" " * 128
+
+
 def _word_tokens(text: str) -> tuple[str, ...]:
     """As `tokens`, as a tuple."""
+    if text.isascii():
+        return tuple(text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
     lowered = text.lower()
     return tuple((ASCII_WORD if lowered.isascii() else WORD).findall(lowered))
 
