@@ -393,15 +393,10 @@ def _element_totals_by_prefix(blocks_in: list, prose: list[float]) -> dict[str, 
     from clean.frontends.html.path import prefixes
 
     totals: dict[str, list] = {}
-    children: dict[str, list[str]] = {}
     for block, weight in zip(blocks_in, prose, strict=True):
-        chain = prefixes(block.path)
-        for depth, path in enumerate(chain):
+        for path in prefixes(block.path):
             if path not in totals:
                 totals[path] = [0.0, 0.0, 0.0, 0.0, 0, False]
-                if depth:
-                    children[chain[depth - 1]].append(path)
-                children[path] = []
             entry = totals[path]
             entry[0] += block.features["words"]
             entry[1] += block.features["chars"]
@@ -409,7 +404,7 @@ def _element_totals_by_prefix(blocks_in: list, prose: list[float]) -> dict[str, 
             entry[3] += weight
             entry[4] += 1
             entry[5] = entry[5] or block.tag == "h1"
-    return {path: (*entry, children[path]) for path, entry in totals.items()}
+    return {path: tuple(entry) for path, entry in totals.items()}
 
 
 @pytest.mark.parametrize("every", [1, 2, 3])
@@ -430,10 +425,14 @@ def test_element_totals_match_the_blocks_each_element_holds(every):
     doc = parse_document(page, None, Options())
     chosen = doc.blocks[::every]
     prose = [float(b.features["chars"]) for b in chosen]  # whole numbers: any order of sums is exact
-    found = element_stats(element_table(doc), chosen, prose)
+    table = element_table(doc)
+    found = element_stats(table, chosen, prose)
     expected = _element_totals_by_prefix(chosen, prose)
-    assert list(found) == list(expected)  # document order, parents first
-    for path, element in found.items():
-        sums = (element.words, element.chars, element.link_chars, element.prose, element.blocks)
-        assert (*sums, element.holds_h1, element.children) == expected[path], path
-    assert found["html > body > main > article"].holds_h1 is (every != 2)
+    held = [e for e, count in enumerate(found.blocks) if count]
+    assert [table.paths[e] for e in held] == list(expected)  # element ids: document order, parents first
+    for element, path in enumerate(table.paths):
+        sums = (found.words[element], found.chars[element], found.link_chars[element], found.prose[element])
+        row = (*sums, found.blocks[element], found.holds_h1[element])
+        # An element that holds none of the chosen blocks has zero totals.
+        assert row == expected.get(path, (0.0, 0.0, 0.0, 0.0, 0, False)), path
+    assert found.holds_h1[table.ids["html > body > main > article"]] is (every != 2)

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
-from clean.frontends.html.elements import ElementStats, ElementTable
+from clean.frontends.html.elements import ElementTable, ElementTotals
 from clean.frontends.html.path import SEPARATOR, parse_unindexed_step, without_index
 from clean.heuristics.region import Region, is_semantic
 from clean.model import Block
@@ -174,8 +174,8 @@ def topic_words(tokens: Sequence[str]) -> list[str]:
     return [w for w in tokens if len(w) > 3 and not w.isdigit()]
 
 
-def _log_blocks(element: ElementStats | None) -> float:
-    return math.log1p(element.blocks) / 4.0 if element is not None else 0.0
+def _log_blocks(totals: ElementTotals, element: int) -> float:
+    return math.log1p(totals.blocks[element]) / 4.0 if element >= 0 else 0.0
 
 
 def _overlap(words: list[str], vocabulary: frozenset[str] | set[str]) -> float:
@@ -192,11 +192,11 @@ _NO_KIND = (0.0,) * len(KINDS)
 _LOG_NO_WORDS = math.log1p(0.0) / 5.0  # _log_words(0.0): a missing neighbour
 
 
-def _element_features(element: ElementStats | None, total_prose: float) -> tuple[float, float, float]:
-    if element is None:
+def _element_features(totals: ElementTotals, element: int, total_prose: float) -> tuple[float, float, float]:
+    if element < 0:
         return 0.0, 0.0, 0.0
-    share = element.prose / total_prose if total_prose > 0 else 0.0
-    return element.link_density, _log_words(element.words), share
+    share = totals.prose[element] / total_prose if total_prose > 0 else 0.0
+    return totals.link_density(element), _log_words(totals.words[element]), share
 
 
 def _shape(block: Block) -> tuple[float, float, float, float]:
@@ -210,7 +210,7 @@ def _shape(block: Block) -> tuple[float, float, float, float]:
 
 def block_features(
     blocks: list[Block],
-    elements: dict[str, ElementStats],
+    totals: ElementTotals,
     total_prose: float,
     region: Region | None,
     total_blocks: int,
@@ -220,11 +220,12 @@ def block_features(
     title: str = "",
 ) -> list[list[float]]:
     """One feature vector (in FEATURES order) per block of `blocks` (the kept blocks, in order);
+    `totals`: what each of the table's elements holds of `blocks` (element_stats);
     `prose`: the blocks' prose weights (region.prose_weight); `table`: the page's elements;
     `tokens`: the blocks' word tokens (block_tokens)."""
     region_share = 0.0
     if region is not None and total_prose > 0:
-        region_share = elements[region.path].prose / total_prose
+        region_share = totals.prose[table.ids[region.path]] / total_prose
     page_prose = math.log1p(total_prose / 100.0) / 5.0
     last = max(1, total_blocks - 1)
     in_region = [region is not None and region.holds(b) for b in blocks]
@@ -246,14 +247,12 @@ def block_features(
     ancestry_of = _Ancestry(table).of
     # Values several rows read, computed once per block or per element (by id; -1: none).
     neighbour_words = [_log_words(b.features.get("words", 0.0)) for b in blocks]
-    element_paths = table.paths
     element_features: dict[int, tuple[float, float, float]] = {}
 
     def element_features_of(element: int) -> tuple[float, float, float]:
         found = element_features.get(element)
         if found is None:
-            stats = elements.get(element_paths[element]) if element >= 0 else None
-            found = element_features[element] = _element_features(stats, total_prose)
+            found = element_features[element] = _element_features(totals, element, total_prose)
         return found
 
     count = len(blocks)
@@ -299,7 +298,7 @@ def block_features(
             (1.0 - held) * sentence_end * min(1.0, log_words),
             held * link_density,
             float(block.kind == "heading") * link_density,
-            _log_blocks(elements.get(element_paths[parent]) if parent >= 0 else None),
+            _log_blocks(totals, parent),
             math.log1p(shape_counts[shapes[i]]) / 4.0,
         ])  # fmt: skip
     return rows

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from clean.frontends.html.elements import ElementStats, ElementTable, element_stats, element_table
+from clean.frontends.html.elements import ElementTable, ElementTotals, element_stats, element_table
 from clean.heuristics.block_features import block_features, grouped_context_features, parent_elements
 from clean.heuristics.block_scorer import block_scorer
 from clean.heuristics.region import Region, find_region, prose_weight
@@ -44,7 +44,7 @@ class PageView:
     prose: list[float]  # each block's prose weight
     tokens: list[tuple[str, ...]]  # each block's word tokens
     table: ElementTable  # the page's elements (all of them: the kept blocks' and the others')
-    elements: dict[str, ElementStats]
+    totals: ElementTotals  # what each element holds of the kept blocks
     total_prose: float
     region: Region | None
 
@@ -57,14 +57,14 @@ class PageView:
                 tokens.append(words)
         prose = [prose_weight(b) for b in kept]
         table = element_table(doc)
-        elements = element_stats(table, kept, prose)
+        totals = element_stats(table, kept, prose)
         total = sum(prose)
-        return cls(kept, prose, tokens, table, elements, total, find_region(elements, total))
+        return cls(kept, prose, tokens, table, totals, total, find_region(totals, table, total))
 
     def feature_rows(self, total_blocks: int, title: str = "") -> list[list[float]]:
         return block_features(
             self.blocks,
-            self.elements,
+            self.totals,
             self.total_prose,
             self.region,
             total_blocks,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clean.frontends.html.elements import ElementStats
+from clean.frontends.html.elements import ElementTable, ElementTotals
 from clean.frontends.html.path import SEPARATOR, Step, parse_step
 from clean.model import Block
 
@@ -36,10 +36,6 @@ def prose_weight(block: Block) -> float:
     return features.get("chars", 0.0) * (1.0 - density)
 
 
-def last_step(path: str) -> Step:
-    return parse_step(path.rpartition(SEPARATOR)[2])
-
-
 def is_semantic(step: Step) -> bool:
     return step.tag in ("article", "main") or step.role == "main" or step.itemprop == "articleBody"
 
@@ -55,41 +51,47 @@ class Region:
         return path == self.path or path.startswith(self.path + SEPARATOR)
 
 
-def find_region(elements: dict[str, ElementStats], total_prose: float) -> Region | None:
-    if total_prose <= 0 or not elements:
+def find_region(totals: ElementTotals, table: ElementTable, total_prose: float) -> Region | None:
+    """The region among the table's elements, from their totals over the page's kept blocks."""
+    held = totals.blocks
+    if total_prose <= 0 or not any(held):
         return None
-    semantic = [
-        e
-        for e in elements.values()
-        if e.prose >= SEMANTIC_SHARE * total_prose and is_semantic(last_step(e.path))
-    ]
+    prose, depth, steps = totals.prose, table.depth, table.steps
+    # Both choices below want at least SEMANTIC_SHARE (< REGION_SHARE) of the prose; in
+    # element id order, which is document order, parents first.
+    large = [e for e, weight in enumerate(prose) if weight >= SEMANTIC_SHARE * total_prose]
+    semantic = [e for e in large if is_semantic(parse_step(steps[e]))]
     if semantic:
-        best = max(semantic, key=lambda e: e.path.count(SEPARATOR))
-        share = best.prose / total_prose
-        why = f"the page's <{last_step(best.path).tag}> element holds {share:.0%} of its prose"
+        best = max(semantic, key=depth.__getitem__)
+        share = prose[best] / total_prose
+        why = f"the page's <{parse_step(steps[best]).tag}> element holds {share:.0%} of its prose"
     else:
-        roots = [e for p, e in elements.items() if SEPARATOR not in p]
-        best = max(roots, key=lambda e: e.prose)
+        roots = [e for e, level in enumerate(depth) if not level and held[e]]
+        best = max(roots, key=prose.__getitem__)
+        # Down through the first child (in document order) that holds REGION_SHARE of the prose.
+        heavy = [e for e in large if prose[e] >= REGION_SHARE * total_prose]
+        parent = table.parent
         while True:
-            heavy = [elements[c] for c in best.children if elements[c].prose >= REGION_SHARE * total_prose]
-            if not heavy:
+            child = next((e for e in heavy if parent[e] == best and e != best), None)
+            if child is None:
                 break
-            best = heavy[0]
-        why = f"the deepest element holding {best.prose / total_prose:.0%} of the page's prose"
-    return Region(widen(best.path, elements), why)
+            best = child
+        why = f"the deepest element holding {prose[best] / total_prose:.0%} of the page's prose"
+    return Region(table.paths[widen(best, totals, table)], why)
 
 
-def widen(path: str, elements: dict[str, ElementStats]) -> str:
-    while SEPARATOR in path:
-        parent_path = path.rpartition(SEPARATOR)[0]
-        if last_step(parent_path).tag in ("body", "html"):
+def widen(element: int, totals: ElementTotals, table: ElementTable) -> int:
+    parent, steps, chars = table.parent, table.steps, totals.chars
+    link_chars, prose = totals.link_chars, totals.prose
+    while table.depth[element]:
+        up = parent[element]
+        if parse_step(steps[up]).tag in ("body", "html"):
             break
-        parent, child = elements[parent_path], elements[path]
-        extra_chars = parent.chars - child.chars
+        extra_chars = chars[up] - chars[element]
         if extra_chars > 0:
-            link_density = (parent.link_chars - child.link_chars) / extra_chars
-            prose_like = (parent.prose - child.prose) / extra_chars >= WIDEN_MIN_PROSE_SHARE
+            link_density = (link_chars[up] - link_chars[element]) / extra_chars
+            prose_like = (prose[up] - prose[element]) / extra_chars >= WIDEN_MIN_PROSE_SHARE
             if link_density > WIDEN_MAX_LINK_DENSITY or not (prose_like or extra_chars <= WIDEN_SMALL_CHARS):
                 break
-        path = parent_path
-    return path
+        element = up
+    return element

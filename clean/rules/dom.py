@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from clean.frontends.html.elements import ElementStats, element_stats, element_table
+from clean.frontends.html.elements import ElementTotals, element_stats, element_table
 from clean.frontends.html.path import SEPARATOR, Step, name_words, parse_step, parse_unindexed_step, steps
 from clean.model import Block, Document
 from clean.options import Options
@@ -60,8 +60,9 @@ class DomRule:
     # that makes nothing but this chrome, they are never the page, however much they hold.
     never_a_wrapper: bool
 
-    def fits(self, element: ElementStats) -> bool:
-        return element.link_density >= self.min_link_density and element.words <= self.max_words
+    def fits(self, totals: ElementTotals, element: int) -> bool:
+        density, words = totals.link_density(element), totals.words[element]
+        return density >= self.min_link_density and words <= self.max_words
 
     def matches(self, element: Step) -> str | None:
         """What matched (for the reason), or None."""
@@ -103,16 +104,16 @@ def _prose_weight(block: Block) -> float:
 
 
 class PageShape:
-    """What each element holds, and the page's total prose."""
+    """What each element holds (by element id), and the page's total prose."""
 
     def __init__(self, doc: Document) -> None:
         prose = [_prose_weight(b) for b in doc.blocks]
         self.table = element_table(doc)
-        self.elements = element_stats(self.table, doc.blocks, prose)
+        self.totals = element_stats(self.table, doc.blocks, prose)
         self.total_prose = sum(prose)
 
-    def is_wrapper(self, element: ElementStats) -> bool:
-        return self.total_prose > 0 and element.prose >= WRAPPER_PROSE_SHARE * self.total_prose
+    def is_wrapper(self, element: int) -> bool:
+        return self.total_prose > 0 and self.totals.prose[element] >= WRAPPER_PROSE_SHARE * self.total_prose
 
 
 def _in_content(parsed: list[Step], upto: int) -> bool:
@@ -213,19 +214,19 @@ class RuleFinder:
             return {}
         held: dict[int, float] = defaultdict(float)
         covered: dict[int, str] = {}
-        elements, ids, unindexed = self.shape.elements, self.shape.table.ids, self.shape.table.unindexed
+        prose, paths, unindexed = self.shape.totals.prose, self.shape.table.paths, self.shape.table.unindexed
         # Sorted paths are in document pre-order: an element's descendants follow it.
         # Only elements with prose count: they are sorted alone (in the same order).
-        for path in sorted(path for path, element in elements.items() if element.prose):
-            element = elements[path]
-            for number, _ in unindexed_step_matches(unindexed[ids[path]]):
+        for element in sorted((e for e, weight in enumerate(prose) if weight), key=paths.__getitem__):
+            path = paths[element]
+            for number, _ in unindexed_step_matches(unindexed[element]):
                 if not self.rules[number].may_be_content:
                     continue
                 outer = covered.get(number)
                 if outer is not None and path.startswith(outer + SEPARATOR):
                     continue  # inside an element this rule already counted
                 covered[number] = path
-                held[number] += element.prose
+                held[number] += prose[element]
         return {
             n: prose / total
             for n, prose in held.items()
@@ -245,24 +246,25 @@ class RuleFinder:
             found = decided[up] if up != element_id else None
             matches = unindexed_step_matches(step)
             if matches:  # most elements match no rule: no call for them
-                decision = self._own(table.paths[element_id], table.steps[element_id], matches)
+                decision = self._own(element_id, matches)
                 if decision is not None:
                     found = decision
             decided.append(found)
         return decided
 
-    def _own(self, path: str, own: str, matches: tuple[tuple[int, str], ...]) -> Found:
-        element = self.shape.elements[path]
-        wrapper = self.shape.is_wrapper(element)
+    def _own(self, element: int, matches: tuple[tuple[int, str], ...]) -> Found:
+        shape = self.shape
+        totals = shape.totals
+        wrapper = shape.is_wrapper(element)
         for number, matched in matches:
             rule = self.rules[number]
             if wrapper and not rule.never_a_wrapper:
                 continue  # a wrapper: the rule does not apply to this element
-            if not self.enabled[number] or not rule.fits(element) or number in self.content_rules:
+            if not self.enabled[number] or not rule.fits(totals, element) or number in self.content_rules:
                 continue
-            if rule.soft and (element.holds_h1 or self._in_content(path)):
+            if rule.soft and (totals.holds_h1[element] or self._in_content(shape.table.paths[element])):
                 continue
-            return rule, matched, own
+            return rule, matched, shape.table.steps[element]
         return None
 
     def _in_content(self, path: str) -> bool:

@@ -121,101 +121,93 @@ def element_table(doc: Document) -> ElementTable:
     return table
 
 
-class ElementStats:
-    __slots__ = ("path", "words", "chars", "link_chars", "prose", "blocks", "holds_h1", "children")
+class ElementTotals:
+    """What each element of a table holds of some blocks: one list per total, indexed by element id.
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.words = 0.0
-        self.chars = 0.0
-        self.link_chars = 0.0
-        self.prose = 0.0
-        self.blocks = 0
-        self.holds_h1 = False
-        self.children: list[str] = []
+    An element that holds none of the blocks has `blocks[element] == 0` (and zero totals).
+    Lists rather than an object per element: a page has ~450 elements, and the two
+    stages that ask (DOM rules, main content) read them by id from the same table.
+    """
 
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / self.chars if self.chars else 0.0
+    __slots__ = ("words", "chars", "link_chars", "prose", "blocks", "holds_h1")
 
-    def add(self, other: ElementStats) -> None:
-        self.words += other.words
-        self.chars += other.chars
-        self.link_chars += other.link_chars
-        self.prose += other.prose
-        self.blocks += other.blocks
-        self.holds_h1 = self.holds_h1 or other.holds_h1
+    def __init__(self, count: int) -> None:
+        self.words = [0.0] * count
+        self.chars = [0.0] * count
+        self.link_chars = [0.0] * count
+        self.prose = [0.0] * count
+        self.blocks = [0] * count
+        self.holds_h1 = [False] * count
+
+    def link_density(self, element: int) -> float:
+        chars = self.chars[element]
+        return self.link_chars[element] / chars if chars else 0.0
 
 
-def element_stats(
-    table: ElementTable, blocks: Sequence[Block], prose: Sequence[float]
-) -> dict[str, ElementStats]:
-    """Totals for every element that holds at least one of `blocks` (blocks of the table's page, in
+def element_stats(table: ElementTable, blocks: Sequence[Block], prose: Sequence[float]) -> ElementTotals:
+    """Totals for every element of the table over `blocks` (blocks of the table's page, in
     document order); `prose[i]` is the prose weight of `blocks[i]` (callers weigh prose differently).
 
     In document order the blocks of one element come one after another, so a
     stack of the open elements is enough: when a block leaves an element, the
     element's totals are final and go to its parent. The table tells which
     open elements hold the next block (by element id and depth: no paths are
-    compared or cut here).
+    compared or cut here). Each element's totals are its own blocks' and its
+    children's added in document order (the order fixes the float sums' last bits).
     """
-    elements: dict[str, ElementStats] = {}
-    paths, ids, parent, depth = table.paths, table.ids, table.parent, table.depth
-    stack: list[ElementStats] = []  # the open elements, outermost first: stack[d] is at depth d
-    open_ids: list[int] = []  # their ids
-    current = -1  # the innermost open element's id
-    element: ElementStats | None = None  # and its totals, stack[-1]
+    ids, parent, depth = table.ids, table.parent, table.depth
+    totals = ElementTotals(len(parent))
+    words, chars, link_chars = totals.words, totals.chars, totals.link_chars
+    prose_of, count, holds_h1 = totals.prose, totals.blocks, totals.holds_h1
+    open_ids: list[int] = []  # the open elements, outermost first: open_ids[d] is at depth d
+    current = -1  # the innermost open element
+
+    def close_to(level: int) -> None:
+        """Close the open elements deeper than `level`, adding each one's totals to its parent's."""
+        while len(open_ids) > level + 1:
+            done = open_ids.pop()
+            if open_ids:
+                above = open_ids[-1]
+                words[above] += words[done]
+                chars[above] += chars[done]
+                link_chars[above] += link_chars[done]
+                prose_of[above] += prose_of[done]
+                count[above] += count[done]
+                if holds_h1[done]:
+                    holds_h1[above] = True
+
     for block, weight in zip(blocks, prose, strict=True):
         path = block.path
         if not path:
             continue
-        element_id = ids[path]
-        if element_id != current:  # else: the previous block's element again
-            up = parent[element_id]
-            if current >= 0 and up == parent[current] and up >= 0:
+        element = ids[path]
+        if element != current:  # else: the previous block's element again
+            up = parent[element]
+            if current >= 0 and up == parent[current]:
                 # The common step across: a sibling of the innermost open element, which
-                # closes (below) while the sibling opens; nothing to climb (its parent, at
+                # closes while the sibling opens; nothing to climb (its parent, at
                 # depth[up], is open).
-                opening, level = [element_id], depth[up]
+                close_to(depth[up])
+                open_ids.append(element)
             else:
                 # Climb from the block's element to the deepest open element holding it,
                 # noting the elements to open on the way (innermost first).
-                up, level = element_id, depth[element_id]
+                up, level = element, depth[element]
                 opening = []
                 while level >= len(open_ids) or (level >= 0 and open_ids[level] != up):
                     opening.append(up)
                     up, level = parent[up], level - 1
-            while len(open_ids) > level + 1:
-                del open_ids[-1]
-                done = stack.pop()
-                if stack:  # ElementStats.add, inlined: the loop's most frequent call
-                    above = stack[-1]
-                    above.words += done.words
-                    above.chars += done.chars
-                    above.link_chars += done.link_chars
-                    above.prose += done.prose
-                    above.blocks += done.blocks
-                    if done.holds_h1:
-                        above.holds_h1 = True
-            for new in reversed(opening):
-                new_path = paths[new]
-                opened = ElementStats(new_path)
-                if stack:
-                    stack[-1].children.append(new_path)
-                elements[new_path] = opened
-                stack.append(opened)
-                open_ids.append(new)
-            current, element = element_id, stack[-1]
+                close_to(level)
+                opening.reverse()
+                open_ids.extend(opening)
+            current = element
         features = block.features
-        element.words += features.get("words", 0.0)
-        element.chars += features.get("chars", 0.0)
-        element.link_chars += features.get("link_chars", 0.0)
-        element.prose += weight
-        element.blocks += 1
+        words[element] += features.get("words", 0.0)
+        chars[element] += features.get("chars", 0.0)
+        link_chars[element] += features.get("link_chars", 0.0)
+        prose_of[element] += weight
+        count[element] += 1
         if block.tag == "h1":
-            element.holds_h1 = True
-    while stack:
-        done = stack.pop()
-        if stack:
-            stack[-1].add(done)
-    return elements
+            holds_h1[element] = True
+    close_to(-1)
+    return totals
