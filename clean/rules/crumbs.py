@@ -73,6 +73,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "glued": re.compile(
             rf"^\s*{label}?(?P<date>{date})(?:\s*[|•·:–—-]\s*|\s+)(?=[\"“‘'(]?[A-Z])", re.IGNORECASE
         ),
+        # What a crumb line holds somewhere: a digit (dates, counts and ages have one) or
+        # the start of a byline (its word, then a capitalised name), found without
+        # splitting the line into fields.
+        "may_be_crumb": re.compile(rf"\d|(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}"),
     }
 
 
@@ -88,9 +92,18 @@ def _field_kind(field: str) -> str | None:
     return None
 
 
-def crumb_fields(text: str) -> list[str] | None:
-    """The kinds of the line's fields when it is a crumb line, else None."""
-    if len(text.split()) > MAX_CRUMB_WORDS or text.rstrip().endswith((".", "?", "!")):
+def crumb_fields(text: str, words: float | None = None) -> list[str] | None:
+    """The kinds of the line's fields when it is a crumb line, else None.
+
+    `words`: the text's word count (`len(text.split())`) when the caller has it.
+    """
+    if words is None:
+        words = len(text.split())
+    if words > MAX_CRUMB_WORDS or text.rstrip().endswith((".", "?", "!")):
+        return None
+    # Most short lines are not crumbs: one search for what any crumb line holds spares
+    # them the split into fields (the exact test below).
+    if patterns()["may_be_crumb"].search(text) is None:
         return None
     fields = [f for f in FIELD_SEPARATOR.split(text.strip()) if f.strip()]
     # Dates, counts and ages all hold a digit (a year, a number): a line without one
@@ -128,10 +141,12 @@ def _glued_prefix(block: Block) -> tuple[int, str] | None:
 
 def run(doc: Document, options: Options) -> None:
     seen_content = 0
+    crumb_lines = options.enabled("metadata-crumb")
     for block in doc.blocks:
         if not block.kept:
             continue
-        if options.enabled("metadata-crumb") and (kinds := crumb_fields(block.text)):
+        # The HTML front end counts a block's words as len(text.split()); text mode does not.
+        if crumb_lines and (kinds := crumb_fields(block.text, block.features.get("words"))):
             _remember_date(doc, block.text)
             doc.remove(block, STAGE_NAME, "metadata-crumb", f"a metadata line ({' | '.join(kinds)})")
             if patterns()["comments_heading"].match(block.text.strip()):
