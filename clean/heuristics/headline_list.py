@@ -25,7 +25,8 @@ RULE = "headline-list"
 
 def is_title_like(block: Block, options: Options) -> bool:
     text = block.kept_text().rstrip()
-    words = len(text.split())
+    # Split no further than the bound: a paragraph's words need not all be cut out to tell.
+    words = len(text.split(None, options.headline_max_words))
     return (
         1 <= words <= options.headline_max_words
         and not is_prose(block)
