@@ -128,6 +128,10 @@ class CueScreen:
     lines: frozenset[str]
     prefix: re.Pattern[str] | None  # anchored, used with match()
     contains: re.Pattern[str] | None  # kept apart: a search can then skip ahead by first character
+    # Words of the contained phrases such that each phrase holds one (see `anchors`): a text
+    # without any holds none of the phrases. This search, with no look-behind to test at
+    # every position, costs half of `contains`' and spares it ~90% of texts.
+    anchors: re.Pattern[str] | None = None
 
     def may_match(self, text: str, words: float) -> bool:
         if words > self.max_words:
@@ -136,7 +140,29 @@ class CueScreen:
             return True
         if self.prefix is not None and self.prefix.match(text) is not None:
             return True
-        return self.contains is not None and self.contains.search(text) is not None
+        if self.contains is None or (self.anchors is not None and self.anchors.search(text) is None):
+            return False
+        return self.contains.search(text) is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+def anchors(phrases: list[str]) -> list[str]:
+    """A few substrings such that every phrase contains one of them: words of the phrases
+    (a phrase without a word stands for itself), the one held by the most phrases first.
+    Words of five letters or more come before shorter ones: "i" or "your" is in most texts."""
+    left = set(phrases)
+    chosen: list[str] = []
+
+    def rank(word: str) -> tuple[int, int, int, str]:
+        return min(len(word), 5), sum(word in phrase for phrase in left), len(word), word
+
+    while left:
+        best = max({word for phrase in left for word in _WORD.findall(phrase) or [phrase]}, key=rank)
+        chosen.append(best)
+        left = {phrase for phrase in left if best not in phrase}
+    return chosen
 
 
 def trie_alternation(phrases: list[str]) -> str:
@@ -174,6 +200,7 @@ def cue_screen(rules: tuple[CueRule, ...]) -> CueScreen:
         lines=frozenset().union(*(rule.lines for rule in rules)),
         prefix=re.compile(rf"^{trie_alternation(prefixes)}{SEPARATOR}") if prefixes else None,
         contains=re.compile(rf"(?<!\w){trie_alternation(contains)}(?!\w)") if contains else None,
+        anchors=re.compile(trie_alternation(anchors(contains))) if contains else None,
     )
 
 
