@@ -73,10 +73,13 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "glued": re.compile(
             rf"^\s*{label}?(?P<date>{date})(?:\s*[|•·:–—-]\s*|\s+)(?=[\"“‘'(]?[A-Z])", re.IGNORECASE
         ),
-        # What a crumb line holds somewhere: a digit (dates, counts and ages have one) or
-        # the start of a byline (its word, then a capitalised name), found without
-        # splitting the line into fields.
-        "may_be_crumb": re.compile(rf"\d|(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}"),
+        # Where a byline field can start in a line, found without splitting the line into
+        # fields: its word at the line's start or after a separator, a blank or a field
+        # edge, then a capitalised name. Tried only where a line's character can precede a
+        # field (a search for the word alone, case-insensitive, is tried at every position).
+        "byline_start": re.compile(
+            rf"(?:^|(?<=[\s|•·/–—,;:]))(?i:{_alternation(fields['byline'])})\s*:?\s+{NAME}"
+        ),
     }
 
 
@@ -101,9 +104,10 @@ def crumb_fields(text: str, words: float | None = None) -> list[str] | None:
         words = len(text.split())
     if words > MAX_CRUMB_WORDS or text.rstrip().endswith((".", "?", "!")):
         return None
-    # Most short lines are not crumbs: one search for what any crumb line holds spares
-    # them the split into fields (the exact test below).
-    if patterns()["may_be_crumb"].search(text) is None:
+    # Most short lines are not crumbs: what any crumb line holds (a digit, as dates, counts
+    # and ages have, or a byline's start) is searched for before the split into fields
+    # and the exact test below.
+    if _DIGIT.search(text) is None and patterns()["byline_start"].search(text) is None:
         return None
     fields = [f for f in FIELD_SEPARATOR.split(text.strip()) if f.strip()]
     # Dates, counts and ages all hold a digit (a year, a number): a line without one
