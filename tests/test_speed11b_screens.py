@@ -154,3 +154,19 @@ def test_the_plain_page_region_is_found_by_descending() -> None:
     assert found is not None and found.why.startswith("the deepest element")
     # Down to div.body (all the prose), then widened past the h1 and the short aside.
     assert found.path == "html > body > div#wrap:2"
+
+
+def test_a_passage_no_other_has_the_word_count_of_ends_a_run_of_copies() -> None:
+    import clean
+
+    paragraphs = [f"<p>{PROSE}Part {n}.</p>" for n in range(3)]
+    desktop = "".join(paragraphs)
+    # Main content normalises only passages whose word count another shares: the odd one
+    # out is never compared, but it still ends the run of copies before it.
+    odd = f"<p>{PROSE}{PROSE}And one more sentence to close it.</p>"
+    mobile = "".join(paragraphs[:2]) + odd + paragraphs[2]
+    page = "<body><div class='a'>{}</div><div class='b'>{}</div></body>"
+    broken = clean.clean_html(page.format(desktop, mobile))
+    assert "repeated-block" not in {r.rule for r in broken.removed}  # runs of two and one: kept
+    whole = clean.clean_html(page.format(desktop, desktop + odd))
+    assert [r.rule for r in whole.removed if r.rule == "repeated-block"] == ["repeated-block"] * 3

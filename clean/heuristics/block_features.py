@@ -233,12 +233,10 @@ def block_features(
     first_inside, last_inside = (inside[0], inside[-1]) if inside else (0, len(blocks))
     # The topic: the words of the region's prose (all prose when there is no region).
     words_of = [topic_words(words) for words in tokens]
-    topic = {
-        w
-        for i, weight in enumerate(prose)
-        if (in_region[i] or not inside) and weight > 0
-        for w in words_of[i]
-    }
+    topic: set[str] = set()
+    for i, weight in enumerate(prose):
+        if (in_region[i] or not inside) and weight > 0:
+            topic.update(words_of[i])  # in C, word by word
     title_words = set(topic_words(word_tokens(title)))
     element_ids = [table.ids[b.path or ""] for b in blocks]
     parents, grandparents = parent_elements(table, element_ids)

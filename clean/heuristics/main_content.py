@@ -16,6 +16,7 @@ Last, "repeated-block" removes layout copies of passages.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
@@ -107,12 +108,23 @@ def remove_repeats(doc: Document, options: Options) -> None:
         return
     seen: dict[str, int] = {}
     runs: list[list[tuple[Block, int]]] = [[]]
-    for block in doc.blocks:
-        if not block.kept:
+    candidates = [
+        block
+        for block in doc.blocks
+        if block.kept
+        and not (
+            block.features.get("words", 0) < REPEAT_MIN_WORDS
+            or block.features.get("link_density", 0) > REPEAT_MAX_LINK_DENSITY
+        )
+    ]  # short lines and linked titles do not break or make a run
+    # Copies have as many words (the front end's words feature counts the key's): a
+    # passage whose word count no other has is not normalised, it only ends a run.
+    counts = Counter(block.features.get("words", 0) for block in candidates)
+    for block in candidates:
+        if counts[block.features.get("words", 0)] < 2:
+            if runs[-1]:
+                runs.append([])
             continue
-        words = block.features.get("words", 0)
-        if words < REPEAT_MIN_WORDS or block.features.get("link_density", 0) > REPEAT_MAX_LINK_DENSITY:
-            continue  # short lines and linked titles do not break or make a run
         key = " ".join(block.text.split())
         if key in seen:
             runs[-1].append((block, seen[key]))

@@ -199,6 +199,8 @@ class RuleFinder:
         self.shape = shape
         self.rules = dom_rules()
         self.enabled = [options.enabled(rule.name) for rule in self.rules]
+        # Every element's rule matches, by element id (read by both passes below).
+        self.matches = [unindexed_step_matches(step) for step in shape.table.unindexed]
         self.content_rules = self._rules_matching_the_content()
 
     def _rules_matching_the_content(self) -> dict[int, float]:
@@ -214,12 +216,13 @@ class RuleFinder:
             return {}
         held: dict[int, float] = defaultdict(float)
         covered: dict[int, str] = {}
-        prose, paths, unindexed = self.shape.totals.prose, self.shape.table.paths, self.shape.table.unindexed
+        prose, paths, matches = self.shape.totals.prose, self.shape.table.paths, self.matches
         # Sorted paths are in document pre-order: an element's descendants follow it.
-        # Only elements with prose count: they are sorted alone (in the same order).
-        for element in sorted((e for e, weight in enumerate(prose) if weight), key=paths.__getitem__):
+        # Only elements with prose and a rule count: they are sorted alone (in the same order).
+        counted = [e for e, weight in enumerate(prose) if weight and matches[e]]
+        for element in sorted(counted, key=paths.__getitem__):
             path = paths[element]
-            for number, _ in unindexed_step_matches(unindexed[element]):
+            for number, _ in matches[element]:
                 if not self.rules[number].may_be_content:
                     continue
                 outer = covered.get(number)
@@ -240,11 +243,9 @@ class RuleFinder:
         each element's parent is decided before it: one pass, one rule look-up
         per element.
         """
-        table = self.shape.table
         decided: list[Found] = []
-        for element_id, (up, step) in enumerate(zip(table.parent, table.unindexed, strict=True)):
+        for element_id, (up, matches) in enumerate(zip(self.shape.table.parent, self.matches, strict=True)):
             found = decided[up] if up != element_id else None
-            matches = unindexed_step_matches(step)
             if matches:  # most elements match no rule: no call for them
                 decision = self._own(element_id, matches)
                 if decision is not None:
