@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clean.learned.features import Vocabulary, feature_names, page_features
+from clean.learned.features import PageLayout, Vocabulary, feature_names, page_features
 from clean.learned.lexical import LexicalModel
 from clean.learned.lexical import model_from_dict as lexical_from_dict
 from clean.learned.trees import TreeEnsemble, ensemble_fields
@@ -54,15 +54,19 @@ class TreeModel(TreeEnsemble):
 
     def features(self, doc: Document) -> np.ndarray:
         """The rows this model reads: block features, then (stacked) the first pass's context."""
+        return self.features_and_layout(doc)[0]
+
+    def features_and_layout(self, doc: Document) -> tuple[np.ndarray, PageLayout | None]:
+        """features(), and the page layout the block features were computed from (page_features)."""
         import numpy as np
 
         from clean.learned.stacking import stack_columns
 
         matrix, layout = page_features(doc, self.vocabulary, self.lexical)
         if self.first is None:
-            return matrix
+            return matrix, layout
         first_pass = self.first.probabilities(matrix)
-        return np.concatenate([matrix, stack_columns(first_pass, layout)], axis=1)
+        return np.concatenate([matrix, stack_columns(first_pass, layout)], axis=1), layout
 
 
 def model_from_dict(data: dict) -> TreeModel:

@@ -109,16 +109,38 @@ def shape_groups(
 
     if shapes is None:
         shapes = [SIBLING_INDEX.sub("", path) if path else "" for path in paths]
-    without_ids: dict[str, str] = {}  # a page repeats its shapes: one regex per distinct shape
-    groups: dict[str, list[int]] = {}
-    for index, path in enumerate(paths):
-        if path and words[index] > 0:
-            shape = shapes[index]
-            key = without_ids.get(shape)
-            if key is None:
-                key = without_ids[shape] = _ELEMENT_ID.sub("", shape) if "#" in shape else shape
-            groups.setdefault(key, []).append(index)
-    return [np.array(g) for g in groups.values() if len(g) >= SHAPE_MIN_BLOCKS]
+    numbers: dict[str, int] = {}
+    shape_ids = np.fromiter((numbers.setdefault(s, len(numbers)) for s in shapes), np.int64, len(shapes))
+    has_path = np.fromiter(map(bool, paths), bool, len(paths))
+    return numbered_shape_groups(has_path & (words > 0), shape_ids, list(numbers))
+
+
+def numbered_shape_groups(counted: np.ndarray, shape_ids: np.ndarray, shapes: list[str]) -> list[np.ndarray]:
+    """shape_groups() of the `counted` blocks (those with a path and words), whose shapes (paths
+    without sibling indices) are numbered: block i's is shapes[shape_ids[i]].
+
+    A page repeats its shapes: the ids come off once per distinct shape, by one regex over them
+    all, and numpy groups the blocks (a regex per shape and a dict of lists per block cost
+    ~0.15 ms a page more, every 5th WCXB page). Groups come in the order of their first block,
+    each in block order.
+    """
+    import numpy as np
+
+    present = np.zeros(len(shapes), dtype=bool)
+    present[shape_ids[counted]] = True
+    numbers = np.flatnonzero(present).tolist()
+    # No id holds a blank (path.safe), so none crosses the "\n" between two shapes.
+    without_ids = _ELEMENT_ID.sub("", "\n".join([shapes[i] for i in numbers])).split("\n")
+    if len(without_ids) != len(numbers):  # a shape with a line break: one at a time
+        without_ids = [_ELEMENT_ID.sub("", shapes[i]) for i in numbers]
+    keys: dict[str, int] = {}
+    key_of_shape = np.zeros(len(shapes), dtype=np.int64)
+    key_of_shape[numbers] = [keys.setdefault(key, len(keys)) for key in without_ids]
+    block_keys = np.where(counted, key_of_shape[shape_ids], -1)
+    sizes = np.bincount(block_keys[counted], minlength=len(keys))
+    groups = [np.flatnonzero(block_keys == key) for key in np.flatnonzero(sizes >= SHAPE_MIN_BLOCKS).tolist()]
+    groups.sort(key=lambda group: int(group[0]))
+    return groups
 
 
 def with_shape_mean(log_odds: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:

@@ -38,7 +38,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from clean.model import Block, Document, Override
+from clean.model import Document, Override, Removal
 from clean.options import Options
 from clean.stage import Stage
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
+    from clean.learned.features import PageLayout
     from clean.learned.model import TreeModel
     from clean.learned.page_cut import PageCut
 
@@ -120,16 +121,15 @@ def _spare_one(doc: Document, to_remove: list[int], to_restore: list[int], proba
     return [i for i in to_remove if i != best]
 
 
-def _restorable(block: Block, probability: float, options: Options) -> float | None:
-    """The bar `block`'s removal sets for undoing it under the page's cut (0: the cut alone); None: never."""
-    if block.removal is None or block.removal.rule in KEEP_RULES:
+def _removal_bar(removal: Removal, options: Options) -> float | None:
+    """The bar a removal sets for undoing it under the page's cut (0: the cut alone); None: never."""
+    if removal.rule in KEEP_RULES:
         return None
-    bar = _restore_bar(block.removal.stage, block.removal.rule, 0.0, options.learned_overrule_above)
-    return bar if bar is not None and probability >= bar else None
+    return _restore_bar(removal.stage, removal.rule, 0.0, options.learned_overrule_above)
 
 
 def _cut_decisions(
-    doc: Document, options: Options, model: TreeModel, log_odds, probabilities
+    doc: Document, options: Options, model: TreeModel, layout: PageLayout, log_odds, probabilities
 ) -> tuple[list[int], dict[int, float], PageCut | None, np.ndarray, dict[int, str]]:
     """(blocks to remove, blocks to restore -> the bar they cleared, the page's cut, the probabilities
     it judged them by: code blocks' with the decoding's code shift, repeated shapes' moved toward
@@ -140,12 +140,11 @@ def _cut_decisions(
     """
     import numpy as np
 
-    from clean.frontends.html.elements import element_table
     from clean.learned.page_cut import (
         code_blocks,
         headings_of_kept_sections,
+        numbered_shape_groups,
         page_cut,
-        shape_groups,
         with_code_shift,
         with_shape_mean,
     )
@@ -154,21 +153,31 @@ def _cut_decisions(
     paths = [b.path for b in doc.blocks]
     code = code_blocks(kinds, paths)
     # What each block weighs in the expected F1: its words, as the front end counted them (the
-    # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page).
-    tokens = np.array([b.features.get("words", 0.0) for b in doc.blocks], dtype=float)
-    table = element_table(doc)  # built by the earlier stages and kept on the document
-    groups = shape_groups(paths, tokens, [table.shapes[e] for e in table.block_element])
+    # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page);
+    # the block features read them already.
+    tokens = layout.words
+    has_path = np.fromiter(map(bool, paths), bool, len(paths))
+    groups = numbered_shape_groups(has_path & (tokens > 0), layout.shape_ids, layout.shapes)
     log_odds = with_code_shift(with_shape_mean(log_odds, groups), code, model.decoding)
     judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() or groups else probabilities
     restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
-    kept_by_rules = np.array([b.kept for b in doc.blocks], dtype=bool)
+    kept_by_rules = np.fromiter((b.kept for b in doc.blocks), bool, len(doc.blocks))
     bars: dict[int, float] = {}
     if restoring:
-        for b in doc.blocks:
-            if b.removal is not None:  # a kept block has nothing to undo: spare it the look-ups
-                bar = _restorable(b, float(judged[b.index]), options)
-                if bar is not None:
-                    bars[b.index] = bar
+        # A kept block has nothing to undo; a removal's bar depends on its stage and rule
+        # alone: worked out once per (stage, rule) of the page, not once per removed block.
+        removed = np.flatnonzero(~kept_by_rules).tolist()
+        bar_of: dict[tuple[str, str], float | None] = {}
+        removed_bars = []
+        for i in removed:
+            removal = doc.blocks[i].removal
+            key = (removal.stage, removal.rule)
+            if key not in bar_of:
+                bar_of[key] = _removal_bar(removal, options)
+            removed_bars.append(bar_of[key])
+        for i, bar in zip(removed, removed_bars, strict=True):
+            if bar is not None and judged[i] >= bar:
+                bars[i] = bar
     open_to_model = kept_by_rules.copy()
     open_to_model[list(bars)] = True
     cut = page_cut(log_odds, tokens, open_to_model, model.decoding)
@@ -257,12 +266,14 @@ def run(doc: Document, options: Options) -> None:
     from clean.learned.model import shipped_model
 
     model = shipped_model()
-    matrix = model.features(doc)
+    matrix, layout = model.features_and_layout(doc)
     log_odds = model.log_odds(matrix)
     probabilities = 1.0 / (1.0 + np.exp(-log_odds))
     fixed = _fixed_thresholds(options, model)
     if fixed is None:
-        to_remove, bars, cut, judged, notes = _cut_decisions(doc, options, model, log_odds, probabilities)
+        to_remove, bars, cut, judged, notes = _cut_decisions(
+            doc, options, model, layout, log_odds, probabilities
+        )
         if cut is None:
             return
         remove_below, expected_f1 = cut.threshold, cut.expected_f1
