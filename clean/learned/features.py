@@ -34,7 +34,7 @@ from clean.frontends.html.path import parse_unindexed_step, without_index
 from clean.learned.lexical import LEXICAL_NAMES, LexicalModel, lexical_columns
 from clean.learned.page_signals import PAGE_NAMES, comment_words, page_columns
 from clean.model import Block, Document
-from clean.vocabulary import block_tokens
+from clean.vocabulary import ASCII_WORD, block_tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -374,17 +374,32 @@ def distance_to(inside: np.ndarray) -> np.ndarray:
     return np.where(inside > 0, 0.0, before + after) / max(n - 1, 1)
 
 
-def _shared(text: str, tokens: tuple[str, ...], vocabulary: set[str]) -> float:
-    """Share of the words of the text's first SHAPE_CHARS characters that are in `vocabulary`;
-    `tokens`: the text's (block_tokens)."""
-    if not vocabulary:
-        return 0.0
-    words = tokens if len(text) <= SHAPE_CHARS else WORD.findall(text[:SHAPE_CHARS].lower())
-    return sum(map(vocabulary.__contains__, words)) / len(words) if words else 0.0
+def title_overlap(texts: list[str], tokens: list[tuple[str, ...]], title: set[str]) -> np.ndarray:
+    """Per block, the share of the words of its text's first SHAPE_CHARS characters that are in
+    `title` (0 without words); `tokens`: each text's (block_tokens), a short text's words.
+
+    One loop, without a call per block; a long block's start split by the ASCII regex when it
+    is ASCII (as clean/vocabulary.py does: the same words, found faster).
+    """
+    import numpy as np
+
+    contains = title.__contains__
+    shares = []
+    for text, words in zip(texts, tokens, strict=True):
+        if len(text) > SHAPE_CHARS:
+            start = text[:SHAPE_CHARS].lower()
+            words = (ASCII_WORD if start.isascii() else WORD).findall(start)
+        shares.append(sum(map(contains, words)) / len(words) if words else 0.0)
+    return np.array(shares, dtype=np.float64)
 
 
 _KIND_COLUMN = {kind: i for i, kind in enumerate(KINDS)}
 _TAG_COLUMN = {group: i for i, group in enumerate(TAG_COLUMNS)}
+_OWN_COLUMN = {name: i for i, name in enumerate(OWN_NAMES)}
+# Where the groups of own columns written at once start (each group's columns follow each other).
+_KINDS_AT = _OWN_COLUMN[f"kind {KINDS[0]}"]
+_TAGS_AT = _OWN_COLUMN[f"tag {TAG_COLUMNS[0]}"]
+_FLAGS_AT = _OWN_COLUMN[f"inside {ANCESTOR_FLAGS[0]}"]
 
 
 def _tag_column(tag: str) -> int:
@@ -414,6 +429,7 @@ class PageLayout:
     # distinct shape keys in order of appearance.
     shape_ids: np.ndarray
     shapes: list[str]
+    steps: list[str]  # per element: its own step without the sibling index (ElementTable.unindexed)
 
 
 def page_matrix(doc: Document, vocabulary: Vocabulary, lexical: LexicalModel | None = None) -> np.ndarray:
@@ -431,10 +447,18 @@ def page_features(
     import numpy as np
 
     blocks = doc.blocks
-    names = feature_names(vocabulary, lexical is not None)
     n = len(blocks)
+    # feature_names()' length, without writing the names.
+    vocabulary_end = len(OWN_NAMES) + len(vocabulary.words)
+    context_end = vocabulary_end + len(CONTEXT_NAMES)
+    page_end = context_end + len(PAGE_NAMES)
+    width = page_end + (len(LEXICAL_NAMES) if lexical is not None else 0)
     if not n:
-        return np.zeros((0, len(names)), dtype=np.float32), None
+        return np.zeros((0, width), dtype=np.float32), None
+    # Filled in place: groups of columns (kinds, tags, ancestors, class/id words, neighbours,
+    # page) as one 2-D assignment each, no part copied again by a concatenation.
+    matrix = np.empty((n, width), dtype=np.float32)
+    own = matrix[:, : len(OWN_NAMES)]
     features = [b.features for b in blocks]
     texts = [b.text for b in blocks]
     words = np.array([f.get("words", 0.0) for f in features], dtype=np.float64)
@@ -533,34 +557,30 @@ def page_features(
             )
     title = set(WORD.findall(doc.metadata.get("title", "").lower()))
     columns["words shared with the title (share)"] = (
-        [_shared(t, words, title) for t, words in zip(texts, block_tokens(doc), strict=True)]
-        if title
-        else np.zeros(n)
+        title_overlap(texts, block_tokens(doc), title) if title else np.zeros(n)
     )
 
     # What the block is and what it sits in.
-    kinds = _one_hot([_KIND_COLUMN.get(b.kind, -1) for b in blocks], len(KINDS))
-    for i, kind in enumerate(KINDS):
-        columns[f"kind {kind}"] = kinds[:, i]
+    kind_columns = [_KIND_COLUMN.get(b.kind, -1) for b in blocks]
+    own[:, _KINDS_AT : _KINDS_AT + len(KINDS)] = _one_hot(kind_columns, len(KINDS))
     tag_columns = [_tag_column(b.tag or "") for b in blocks]
-    tags = _one_hot(tag_columns, len(TAG_COLUMNS))
-    for i, group in enumerate(TAG_COLUMNS):
-        columns[f"tag {group}"] = tags[:, i]
+    own[:, _TAGS_AT : _TAGS_AT + len(TAG_COLUMNS)] = _one_hot(tag_columns, len(TAG_COLUMNS))
     # Keyed without the sibling index, which says nothing the bits read: the 2nd..50th
     # item of a list share one cache entry.
     own_steps = table.unindexed
     own_bits = vocabulary.bits_of_steps(own_steps)
     element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
     element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)
-    flags = (element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))) & 1
-    for i, name in enumerate(ANCESTOR_FLAGS):
-        columns[f"inside {name}"] = flags[:, i]
-    vocab = (element_words[elements.block_element][:, None] >> np.arange(len(vocabulary.words))) & 1
-
-    own = np.empty((n, len(OWN_NAMES)), dtype=np.float32)
-    for i, name in enumerate(OWN_NAMES):
-        own[:, i] = columns[name]
-    page = page_columns(
+    own[:, _FLAGS_AT : _FLAGS_AT + len(ANCESTOR_FLAGS)] = (
+        element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))
+    ) & 1
+    matrix[:, len(OWN_NAMES) : vocabulary_end] = (
+        element_words[elements.block_element][:, None] >> np.arange(len(vocabulary.words))
+    ) & 1
+    for name, values in columns.items():
+        own[:, _OWN_COLUMN[name]] = values
+    matrix[:, vocabulary_end:context_end] = _context(own)
+    matrix[:, context_end:page_end] = page_columns(
         doc.source,
         words=words,
         chars=chars,
@@ -569,11 +589,9 @@ def page_features(
         shape_ids=shape_ids,
         shape_counts=shape_counts,
     )
-    parts = [own, vocab.astype(np.float32), _context(own), page]
     if lexical is not None:
-        parts.append(lexical_columns(lexical, texts, elements, own_steps))
-    matrix = np.concatenate(parts, axis=1)
-    return matrix, PageLayout(elements, words, shape_keys, shape_ids, list(shape_numbers))
+        matrix[:, page_end:] = lexical_columns(lexical, texts, elements, own_steps)
+    return matrix, PageLayout(elements, words, shape_keys, shape_ids, list(shape_numbers), own_steps)
 
 
 def shifted_rows(values: np.ndarray, offset: int) -> np.ndarray:
