@@ -56,11 +56,18 @@ if TYPE_CHECKING:
 _PRE_STEP = re.compile(r"(?:^| > )pre(?:[#.\[:]| > |$)")
 
 
-def code_blocks(kinds: list[str], paths: list[str | None]) -> np.ndarray:
-    """Per block: a code block, of kind "pre" or inside a <pre> (a listing whose lines are elements)."""
+def code_blocks(kinds: list[str], paths: list[str | None], steps: list[str] | None = None) -> np.ndarray:
+    """Per block: a code block, of kind "pre" or inside a <pre> (a listing whose lines are elements).
+
+    `steps`: the steps of the elements of the page's paths, when the caller has them (the
+    element table's): a page none of whose steps starts with "pre" (nine in ten) then spares
+    the test per path (~0.07 ms a page).
+    """
     import numpy as np
 
     code = np.array([kind == "pre" for kind in kinds], dtype=bool)
+    if steps is not None and not any(step.startswith("pre") for step in set(steps)):
+        return code
     for index, path in enumerate(paths):
         # The substring first: a step's tag opens it, so few paths have it, and the regex is dearer.
         if path and " > pre" in path and _PRE_STEP.search(path):
@@ -145,12 +152,17 @@ def numbered_shape_groups(counted: np.ndarray, shape_ids: np.ndarray, shapes: li
 
 def with_shape_mean(log_odds: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """The log-odds moved SHAPE_SHARE of the way to their repeated shape's mean (shape_groups())."""
+    import numpy as np
+
     if not groups:
         return log_odds
+    # Each group's mean as own.mean() computes it (its sum over its count: the same bits), the
+    # moves for all groups at once (the same arithmetic per block: ~16 groups a page).
+    means = [float(log_odds[group].sum()) / len(group) for group in groups]
+    members = np.concatenate(groups)
+    own = log_odds[members]
     moved = log_odds.copy()
-    for group in groups:
-        own = log_odds[group]
-        moved[group] = own + SHAPE_SHARE * (own.mean() - own)
+    moved[members] = own + SHAPE_SHARE * (np.repeat(means, [len(group) for group in groups]) - own)
     return moved
 
 

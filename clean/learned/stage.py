@@ -151,7 +151,7 @@ def _cut_decisions(
 
     kinds = [b.kind for b in doc.blocks]
     paths = [b.path for b in doc.blocks]
-    code = code_blocks(kinds, paths)
+    code = code_blocks(kinds, paths, layout.steps)
     # What each block weighs in the expected F1: its words, as the front end counted them (the
     # benchmark's \w+ tokens gave the same cut on WCXB and cost a regex pass over the page);
     # the block features read them already.
