@@ -138,6 +138,15 @@ class HeapTrees:
     feature: tuple[np.ndarray, ...]  # per level: (trees * 2**level,) split feature
     threshold: tuple[np.ndarray, ...]  # per level: go left when x <= threshold
     value: np.ndarray  # (trees * 2**depth,) the value of the node each path ends on
+    # The thresholds for float32 rows (the block features): per level, the largest float32 at
+    # or below each threshold. A float32 x is at or below a threshold exactly when it is at or
+    # below that float32, so the walk compares float32 with float32 (no cast of the rows'
+    # values, half the bytes gathered): log_odds 0.58 -> 0.55 ms a page, every 5th WCXB page.
+    threshold32: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        float32 = tuple(_frozen(_float32_at_or_below(t)) for t in self.threshold)
+        object.__setattr__(self, "threshold32", float32)
 
     @classmethod
     def of(cls, trees: TreeEnsemble) -> HeapTrees:
@@ -173,15 +182,28 @@ class HeapTrees:
 
         rows, columns = matrix.shape
         trees = len(self.feature[0]) if self.feature else len(self.value)
-        # A float32 value is compared as float64, exactly as the padded walk compares it.
         flat = np.ascontiguousarray(matrix).ravel()
+        # Float32 rows against the float32 thresholds decide as the padded walk does (a float32
+        # value compared as float64 with the threshold itself).
+        thresholds = self.threshold32 if flat.dtype == np.float32 else self.threshold
         row_start = (np.arange(rows, dtype=np.intp) * columns)[:, None]
         node = np.broadcast_to(np.arange(trees, dtype=np.intp)[None, :], (rows, trees))
-        for feature, threshold in zip(self.feature, self.threshold, strict=True):
+        for feature, threshold in zip(self.feature, thresholds, strict=True):
             go_left = flat.take(row_start + feature.take(node)) <= threshold.take(node)
             node = 2 * node + 1
             node -= go_left  # NaN goes right, as in the padded walk
         return self.value.take(node)
+
+
+def _float32_at_or_below(thresholds: np.ndarray) -> np.ndarray:
+    """Per float64 threshold, the largest float32 at or below it."""
+    import numpy as np
+
+    with np.errstate(over="ignore"):  # beyond float32's range: the infinity, then its largest value
+        rounded = thresholds.astype(np.float32)
+    above = rounded.astype(np.float64) > thresholds
+    rounded[above] = np.nextafter(rounded[above], np.float32(-np.inf))
+    return rounded
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
