@@ -58,12 +58,14 @@ def test_step_bits_cached_per_vocabulary_by_the_step_alone(monkeypatch):
     steps = []
     for source in ("blog_comments.html", *PAGES):
         steps += element_table(_page(source)).unindexed
-    found = vocabulary.bits_of_steps(steps)
+    flags, words = vocabulary.bits_of_steps(steps)
+    found = list(zip(flags.tolist(), words.tolist(), strict=True))
     assert found == [_step_bits(step, vocabulary) for step in steps]
-    assert any(words for _, words in found) and any(flags for flags, _ in found)
-    assert set(vocabulary.step_bits) == set(steps)
-    assert all(type(key) is str for key in vocabulary.step_bits)
+    assert words.any() and flags.any()
+    assert set(vocabulary.step_bits[0]) == set(vocabulary.step_bits[1]) == set(steps)
+    assert all(type(key) is str for key in vocabulary.step_bits[0])
     # Bounded: past STEP_CACHE_SIZE entries the cache starts afresh.
     monkeypatch.setattr(features, "STEP_CACHE_SIZE", 10)
-    assert vocabulary.bits_of_steps(steps[:3]) == found[:3]
-    assert len(vocabulary.step_bits) == 3
+    flags, words = vocabulary.bits_of_steps(steps[:3])
+    assert list(zip(flags.tolist(), words.tolist(), strict=True)) == found[:3]
+    assert len(vocabulary.step_bits[0]) == len(set(steps[:3]))

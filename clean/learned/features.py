@@ -27,6 +27,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from clean.frontends.html.elements import ElementTable, element_table
@@ -106,29 +108,39 @@ class Vocabulary:
 
     words: tuple[str, ...]
     bits: dict[str, int] = field(init=False, repr=False, compare=False)
-    # Path step without its sibling index -> _step_bits. Keyed by the step alone, the keys are
-    # strings the garbage collector does not track (an lru_cache keyed by (step, vocabulary)
-    # kept ~32,000 tracked tuples that every full collection walked).
-    step_bits: dict[str, tuple[int, int]] = field(init=False, repr=False, compare=False)
+    # Path step without its sibling index -> its semantic-ancestor bits, and -> its vocabulary
+    # bits (_step_bits): two dicts, replaced together (never cleared, so that a thread reading
+    # them meanwhile finds every step it added). Keyed by the step alone, the keys are strings
+    # the garbage collector does not track (an lru_cache keyed by (step, vocabulary) kept
+    # ~32,000 tracked tuples that every full collection walked), and the values ints.
+    step_bits: tuple[dict[str, int], dict[str, int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.words) > MAX_VOCABULARY:
             raise ValueError(f"at most {MAX_VOCABULARY} class/id words, got {len(self.words)}")
         object.__setattr__(self, "bits", {w: 1 << i for i, w in enumerate(self.words)})
-        object.__setattr__(self, "step_bits", {})
+        object.__setattr__(self, "step_bits", ({}, {}))
 
-    def bits_of_steps(self, steps: list[str]) -> list[tuple[int, int]]:
-        """(semantic-ancestor bits, vocabulary bits) of each path step (written without its index)."""
-        cache = self.step_bits
-        if len(cache) > STEP_CACHE_SIZE:
-            cache.clear()
-        found = []
-        for step in steps:
-            bits = cache.get(step)
-            if bits is None:
-                bits = cache[step] = _step_bits(step, self)
-            found.append(bits)
-        return found
+    def bits_of_steps(self, steps: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(semantic-ancestor bits, vocabulary bits) of each path step (written without its index),
+        as two int64 arrays.
+
+        The steps new to the cache are found as a set difference, and both arrays read from
+        the cache by numpy's fromiter: no Python loop over the page's ~450 steps.
+        """
+        import numpy as np
+
+        flags, words = self.step_bits
+        if len(flags) > STEP_CACHE_SIZE:
+            flags, words = {}, {}
+            object.__setattr__(self, "step_bits", (flags, words))
+        for step in set(steps).difference(flags):
+            flags[step], words[step] = _step_bits(step, self)
+        count = len(steps)
+        return (
+            np.fromiter(map(flags.__getitem__, steps), dtype=np.int64, count=count),
+            np.fromiter(map(words.__getitem__, steps), dtype=np.int64, count=count),
+        )
 
 
 def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, ...]:
@@ -210,7 +222,9 @@ def element_arrays(
     for column, values in enumerate((prose, chars, link_chars, np.ones(len(blocks)))):
         sums[:, column] = np.bincount(block_element_array, weights=values, minlength=count)
     order = np.argsort(depth_array, kind="stable")
-    levels = np.split(order, np.flatnonzero(np.diff(depth_array[order])) + 1)
+    # Slices of the order (np.split, which costs a few microseconds a piece, cut the same).
+    bounds = [0, *(np.flatnonzero(np.diff(depth_array[order])) + 1).tolist(), count]
+    levels = [order[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
     elements = Elements(table.paths, parent_array, depth_array, block_element_array, sums, levels)
     for ids_at_depth in reversed(elements.levels[1:]):  # deepest first: children before parents
         np.add.at(sums, parent_array[ids_at_depth], sums[ids_at_depth])
@@ -409,6 +423,23 @@ def _tag_column(tag: str) -> int:
     return _TAG_COLUMN[group]
 
 
+# Tag -> _tag_column, across pages (tags repeat: "p", "div", a site's custom elements); past
+# this many tags it starts afresh.
+_TAG_COLUMN_CACHE_SIZE = 4096
+_tag_column_of: dict[str, int] = {}
+
+
+def _tag_columns(tags: list[str]) -> list[int]:
+    """_tag_column of each tag: worked out once per tag, read back by one map over the page."""
+    global _tag_column_of
+    known = _tag_column_of
+    if len(known) > _TAG_COLUMN_CACHE_SIZE:
+        known = _tag_column_of = {}  # replaced, not cleared: a thread reading the old one finds its tags
+    for tag in set(tags).difference(known):
+        known[tag] = _tag_column(tag)
+    return list(map(known.__getitem__, tags))
+
+
 def _one_hot(columns: list[int], width: int) -> np.ndarray:
     """Rows with a 1 in the given column (none for -1)."""
     import numpy as np
@@ -459,12 +490,17 @@ def page_features(
     # page) as one 2-D assignment each, no part copied again by a concatenation.
     matrix = np.empty((n, width), dtype=np.float32)
     own = matrix[:, : len(OWN_NAMES)]
-    features = [b.features for b in blocks]
-    texts = [b.text for b in blocks]
-    words = np.array([f.get("words", 0.0) for f in features], dtype=np.float64)
-    chars = np.array([f.get("chars", 0.0) for f in features], dtype=np.float64)
-    link_chars = np.array([f.get("link_chars", 0.0) for f in features], dtype=np.float64)
-    link_density = np.array([f.get("link_density", 0.0) for f in features])
+    features = list(map(attrgetter("features"), blocks))
+    texts = list(map(attrgetter("text"), blocks))
+
+    def measure(name: str) -> np.ndarray:
+        """The front end's measure of every block (0 where it has none), read without a Python loop."""
+        return np.fromiter(map(dict.get, features, repeat(name), repeat(0.0)), dtype=np.float64, count=n)
+
+    words = measure("words")
+    chars = measure("chars")
+    link_chars = measure("link_chars")
+    link_density = measure("link_density")
     shape = text_shape(texts)
     text_chars = np.maximum(shape["chars"], 1.0)
     token_counts = np.maximum(shape["tokens"], 1.0)
@@ -477,9 +513,9 @@ def page_features(
         "words (log)": np.log1p(words),
         "characters (log)": np.log1p(chars),
         "link density": link_density,
-        "links (log)": np.log1p([f.get("links", 0.0) for f in features]),
-        "DOM depth": [f.get("depth", 0.0) for f in features],
-        "stopword density": [f.get("stopword_density", 0.0) for f in features],
+        "links (log)": np.log1p(measure("links")),
+        "DOM depth": measure("depth"),
+        "stopword density": measure("stopword_density"),
         "punctuation share": shape["punctuation"] / text_chars,
         "ends like a sentence": [float(c != "" and c in _SENTENCE_CLOSERS) for c in tails],
         "sentences (log)": np.log1p(shape["sentences"]),
@@ -495,6 +531,7 @@ def page_features(
         "page blocks (log)": np.full(n, math.log1p(n)),
         "page words (log)": np.full(n, math.log1p(page_words)),
     }
+    tags = [b.tag or "" for b in blocks]
     first_h1 = next((b.index for b in blocks if b.tag == "h1"), None)
     columns["after the first h1"] = (
         np.full(n, 0.5) if first_h1 is None else (order > first_h1).astype(np.float64)
@@ -561,16 +598,15 @@ def page_features(
     )
 
     # What the block is and what it sits in.
-    kind_columns = [_KIND_COLUMN.get(b.kind, -1) for b in blocks]
+    kind_columns = list(map(_KIND_COLUMN.get, map(attrgetter("kind"), blocks), repeat(-1)))
     own[:, _KINDS_AT : _KINDS_AT + len(KINDS)] = _one_hot(kind_columns, len(KINDS))
-    tag_columns = [_tag_column(b.tag or "") for b in blocks]
-    own[:, _TAGS_AT : _TAGS_AT + len(TAG_COLUMNS)] = _one_hot(tag_columns, len(TAG_COLUMNS))
+    own[:, _TAGS_AT : _TAGS_AT + len(TAG_COLUMNS)] = _one_hot(_tag_columns(tags), len(TAG_COLUMNS))
     # Keyed without the sibling index, which says nothing the bits read: the 2nd..50th
     # item of a list share one cache entry.
     own_steps = table.unindexed
-    own_bits = vocabulary.bits_of_steps(own_steps)
-    element_flags = elements.down(np.array([b[0] for b in own_bits], dtype=np.int64), np.bitwise_or)
-    element_words = elements.down(np.array([b[1] for b in own_bits], dtype=np.int64), np.bitwise_or)
+    own_flags, own_words = vocabulary.bits_of_steps(own_steps)
+    element_flags = elements.down(own_flags, np.bitwise_or)
+    element_words = elements.down(own_words, np.bitwise_or)
     own[:, _FLAGS_AT : _FLAGS_AT + len(ANCESTOR_FLAGS)] = (
         element_flags[elements.block_element][:, None] >> np.arange(len(ANCESTOR_FLAGS))
     ) & 1
@@ -585,7 +621,7 @@ def page_features(
         words=words,
         chars=chars,
         link_chars=link_chars,
-        tags=[b.tag or "" for b in blocks],
+        tags=tags,
         shape_ids=shape_ids,
         shape_counts=shape_counts,
     )
