@@ -108,6 +108,7 @@ class Vocabulary:
 
     words: tuple[str, ...]
     bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    word_set: frozenset[str] = field(init=False, repr=False, compare=False)
     # Path step without its sibling index -> its semantic-ancestor bits, and -> its vocabulary
     # bits (_step_bits): two dicts, replaced together (never cleared, so that a thread reading
     # them meanwhile finds every step it added). Keyed by the step alone, the keys are strings
@@ -119,6 +120,7 @@ class Vocabulary:
         if len(self.words) > MAX_VOCABULARY:
             raise ValueError(f"at most {MAX_VOCABULARY} class/id words, got {len(self.words)}")
         object.__setattr__(self, "bits", {w: 1 << i for i, w in enumerate(self.words)})
+        object.__setattr__(self, "word_set", frozenset(self.words))
         object.__setattr__(self, "step_bits", ({}, {}))
 
     def bits_of_steps(self, steps: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -156,23 +158,29 @@ def feature_names(vocabulary: Vocabulary, lexical: bool = False) -> tuple[str, .
 
 def _step_bits(step_text: str, vocabulary: Vocabulary) -> tuple[int, int]:
     """(semantic-ancestor bits, vocabulary bits) of one path step."""
+    # Called for each step new to the vocabulary's cache (~110 a page, most with an id of their
+    # own): the tests a step without a role or without words cannot pass are skipped, and its
+    # words are matched against the vocabulary's as one set intersection.
     step = parse_unindexed_step(without_index(step_text))  # parse_step, without its cache
-    flags = 0
-    for name in (step.tag, step.role):
-        flags |= _ANCESTOR_BIT.get(name, 0)
-    if step.tag in ("ul", "ol", "dl"):
+    tag, role, names = step.tag, step.role, step.words
+    flags = _ANCESTOR_BIT.get(tag, 0)
+    if tag in ("ul", "ol", "dl"):
         flags |= _ANCESTOR_BIT["list"]
     if step.itemprop == "articleBody":
         flags |= _ANCESTOR_BIT["articleBody"]
-    if step.role == "navigation":
-        flags |= _ANCESTOR_BIT["nav"]
-    # ARIA landmark roles name the same regions as the tags (a <div role=contentinfo> is a footer).
-    flags |= _ANCESTOR_BIT.get(_LANDMARK_ROLES.get(step.role, ""), 0)
-    if not comment_words().isdisjoint(step.words):
-        flags |= _ANCESTOR_BIT["comments"]
+    if role:
+        flags |= _ANCESTOR_BIT.get(role, 0)
+        if role == "navigation":
+            flags |= _ANCESTOR_BIT["nav"]
+        # ARIA landmark roles name the same regions as the tags (a <div role=contentinfo> is a footer).
+        flags |= _ANCESTOR_BIT.get(_LANDMARK_ROLES.get(role, ""), 0)
     words = 0
-    for word in step.words:
-        words |= vocabulary.bits.get(word, 0)
+    if names:
+        if not comment_words().isdisjoint(names):
+            flags |= _ANCESTOR_BIT["comments"]
+        bits = vocabulary.bits
+        for word in vocabulary.word_set.intersection(names):
+            words |= bits[word]
     return flags, words
 
 
