@@ -129,6 +129,16 @@ def unindexed_step_matches(step_text: str) -> tuple[tuple[int, str], ...]:
     element = parse_unindexed_step(step_text)
     if element.tag in ("html", "body"):
         return ()
+    # Three in five new steps name nothing any rule reads: four C-level tests tell, before the
+    # candidate sets are built (the matches of a page's ~110 new steps 0.30 -> ~0.2 ms).
+    tags, roles, words, pairs = _rule_keys()
+    if (
+        element.tag not in tags
+        and element.role not in roles
+        and element.words.isdisjoint(words)
+        and element.pairs.isdisjoint(pairs)
+    ):
+        return ()
     # Most steps name no modifier, which two substring tests tell without a generator.
     if ("has" in step_text or "with" in step_text) and any(
         name.startswith(LAYOUT_MODIFIERS) for name in element.classes
@@ -170,6 +180,13 @@ def _without_modifiers(element: Step) -> Step:
         words.update(own_words)
         pairs.update(own_pairs)
     return element._replace(words=frozenset(words), pairs=frozenset(pairs))
+
+
+@cache
+def _rule_keys() -> tuple[frozenset[str], ...]:
+    """The tags, roles, words and pairs that some rule reads (the keys of _rule_index)."""
+    index = _rule_index()
+    return tuple(frozenset(index[kind]) for kind in ("tag", "role", "word", "pair"))
 
 
 @cache
