@@ -24,12 +24,12 @@ import numpy as np
 import pytest
 
 from clean.frontends.html import parse_document
+from clean.frontends.html.elements import ELEMENT_ID as _ELEMENT_ID
 from clean.frontends.html.elements import element_table
 from clean.learned import features
 from clean.learned.features import Vocabulary, _step_bits, text_shape, title_overlap
 from clean.learned.model import shipped_model
 from clean.learned.page_cut import (
-    _ELEMENT_ID,
     SHAPE_MIN_BLOCKS,
     SHAPE_SHARE,
     code_blocks,

@@ -468,6 +468,8 @@ class PageLayout:
     # distinct shape keys in order of appearance.
     shape_ids: np.ndarray
     shapes: list[str]
+    # Per block, the number of its shape without ids (ElementTable.bare_shapes): the cut's groups.
+    bare_shape_ids: np.ndarray
     steps: list[str]  # per element: its own step without the sibling index (ElementTable.unindexed)
 
 
@@ -635,7 +637,9 @@ def page_features(
     )
     if lexical is not None:
         matrix[:, page_end:] = lexical_columns(lexical, texts, elements, own_steps)
-    return matrix, PageLayout(elements, words, shape_keys, shape_ids, list(shape_numbers), own_steps)
+    bare_ids = np.fromiter(map(table.bare_shapes.__getitem__, table.block_element), np.int64, n)
+    layout = PageLayout(elements, words, shape_keys, shape_ids, list(shape_numbers), bare_ids, own_steps)
+    return matrix, layout
 
 
 def shifted_rows(values: np.ndarray, offset: int) -> np.ndarray:

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clean.frontends.html.elements import SIBLING_INDEX  # a path without them is its shape
+from clean.frontends.html.elements import ELEMENT_ID, SIBLING_INDEX  # a path without them is its shape
 
 if TYPE_CHECKING:
     import numpy as np
@@ -97,10 +97,9 @@ def with_code_shift(log_odds: np.ndarray, code: np.ndarray, decoding: dict[str, 
 # drops others of the same list; chosen on WCXB tune pages out of fold (training/README.md).
 SHAPE_SHARE = 0.4
 SHAPE_MIN_BLOCKS = 5
-# The "#id" of a path step (ids hold no ".", "[", ":" or blank: path.safe). An id names one
-# element of the page, so it never says what shape an element has; but numbered ids
-# (div#post_1, div#post_2, article#elComment_793074) kept a thread's posts from sharing one.
-_ELEMENT_ID = re.compile(r"#[^.\[:\s>]*")
+# A step's "#id" (ELEMENT_ID) names one element of the page, so it never says what shape an
+# element has; but numbered ids (div#post_1, div#post_2, article#elComment_793074) kept a
+# thread's posts from sharing one.
 
 
 def shape_groups(
@@ -137,14 +136,23 @@ def numbered_shape_groups(counted: np.ndarray, shape_ids: np.ndarray, shapes: li
     present[shape_ids[counted]] = True
     numbers = np.flatnonzero(present).tolist()
     # No id holds a blank (path.safe), so none crosses the "\n" between two shapes.
-    without_ids = _ELEMENT_ID.sub("", "\n".join([shapes[i] for i in numbers])).split("\n")
+    without_ids = ELEMENT_ID.sub("", "\n".join([shapes[i] for i in numbers])).split("\n")
     if len(without_ids) != len(numbers):  # a shape with a line break: one at a time
-        without_ids = [_ELEMENT_ID.sub("", shapes[i]) for i in numbers]
+        without_ids = [ELEMENT_ID.sub("", shapes[i]) for i in numbers]
     keys: dict[str, int] = {}
     key_of_shape = np.zeros(len(shapes), dtype=np.int64)
     key_of_shape[numbers] = [keys.setdefault(key, len(keys)) for key in without_ids]
-    block_keys = np.where(counted, key_of_shape[shape_ids], -1)
-    sizes = np.bincount(block_keys[counted], minlength=len(keys))
+    return keyed_shape_groups(counted, key_of_shape[shape_ids])
+
+
+def keyed_shape_groups(counted: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """shape_groups() of the `counted` blocks, block i's shape without ids numbered keys[i] (a
+    number per distinct shape; ElementTable.bare_shapes, read by the stage, spares stripping them).
+    """
+    import numpy as np
+
+    block_keys = np.where(counted, keys, -1)
+    sizes = np.bincount(block_keys[counted])
     groups = [np.flatnonzero(block_keys == key) for key in np.flatnonzero(sizes >= SHAPE_MIN_BLOCKS).tolist()]
     groups.sort(key=lambda group: int(group[0]))
     return groups

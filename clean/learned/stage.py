@@ -143,7 +143,7 @@ def _cut_decisions(
     from clean.learned.page_cut import (
         code_blocks,
         headings_of_kept_sections,
-        numbered_shape_groups,
+        keyed_shape_groups,
         page_cut,
         with_code_shift,
         with_shape_mean,
@@ -157,7 +157,7 @@ def _cut_decisions(
     # the block features read them already.
     tokens = layout.words
     has_path = np.fromiter(map(bool, paths), bool, len(paths))
-    groups = numbered_shape_groups(has_path & (tokens > 0), layout.shape_ids, layout.shapes)
+    groups = keyed_shape_groups(has_path & (tokens > 0), layout.bare_shape_ids)
     log_odds = with_code_shift(with_shape_mean(log_odds, groups), code, model.decoding)
     judged = 1.0 / (1.0 + np.exp(-log_odds)) if code.any() or groups else probabilities
     restoring = options.learned_scorer == "decide" and options.enabled(RESTORE_RULE)
