@@ -257,15 +257,18 @@ def segment(root, doc: Document) -> None:  # root: a selectolax LexborNode (the 
             group = next_group
         chars = len(text)
         block_link_chars = min(block_link_chars, chars)
+        # Positional arguments, in Block's field order: binding the keywords cost more
+        # than the rest of the call (0.65 against 0.39 us a block, ~245 blocks a page).
         blocks.append(
             Block(
-                index=len(blocks),
-                text=text,
-                kind=PARAGRAPH_KINDS.get(owner_tag, "text"),
-                group=group,
-                tag=owner_tag,
-                path=path,
-                features={
+                len(blocks),  # index
+                text,
+                PARAGRAPH_KINDS.get(owner_tag, "text"),  # kind
+                group,
+                owner_tag,  # tag
+                path,
+                None,  # lines
+                {
                     "chars": float(chars),
                     "link_chars": float(block_link_chars),
                     "link_density": block_link_chars / chars,
