@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from real_pages import FIXTURES, WCXB, parsed_pages
 
-from clean.frontends.html import parse_document
 from clean.frontends.html.elements import ELEMENT_ID as _ELEMENT_ID
 from clean.frontends.html.elements import element_table
 from clean.learned import features
@@ -36,31 +35,14 @@ from clean.learned.page_cut import (
     numbered_shape_groups,
     with_shape_mean,
 )
-from clean.options import Options
 from clean.vocabulary import block_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
-WCXB = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
-FIXTURES = ("blog_comments", "in_article_list", "latin1_page", "news_article", "section_headings")
-# Tune pages (ids not divisible by 5): a thread, listings, documentation with code.
-TUNE_PAGES = ("0001", "0002", "0003", "0004", "0006", "0666", "0667")
-
-
-def _pages():
-    docs = [
-        parse_document((ROOT / "fixtures" / "html" / f"{name}.html").read_bytes(), None, Options())
-        for name in FIXTURES
-    ]
-    if WCXB.exists():
-        for page in TUNE_PAGES:
-            html = gzip.decompress((WCXB / "html" / f"{page}.html.gz").read_bytes())
-            docs.append(parse_document(html, None, Options()))
-    return docs
 
 
 @pytest.fixture(scope="module")
 def pages():
-    return _pages()
+    return parsed_pages((*FIXTURES, "latin1_page"))
 
 
 def _plain_shape(text: str) -> dict[str, int]:

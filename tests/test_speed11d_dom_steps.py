@@ -4,30 +4,17 @@ tune pages)."""
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
+from real_pages import parsed_pages
 
-from clean.frontends.html import parse_document
 from clean.frontends.html.elements import element_table
 from clean.frontends.html.path import parse_unindexed_step
-from clean.options import Options
 from clean.rules.dom import _rule_index, _without_modifiers, dom_rules, unindexed_step_matches
-
-ROOT = Path(__file__).resolve().parent.parent
-WCXB = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
-FIXTURES = ("blog_comments", "in_article_list", "news_article", "section_headings")
-TUNE_PAGES = ("0001", "0002", "0003", "0004", "0006", "0666", "0667")
 
 
 def _steps() -> set[str]:
     found = set()
-    for name in FIXTURES:
-        doc = parse_document((ROOT / "fixtures" / "html" / f"{name}.html").read_bytes(), None, Options())
+    for doc in parsed_pages():
         found.update(element_table(doc).unindexed)
-    if WCXB.exists():
-        for page in TUNE_PAGES:
-            html = gzip.decompress((WCXB / "html" / f"{page}.html.gz").read_bytes())
-            found.update(element_table(parse_document(html, None, Options())).unindexed)
     return found
 
 

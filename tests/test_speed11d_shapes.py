@@ -4,33 +4,12 @@ fixtures and WCXB tune pages) and on paths with ids at every depth."""
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import numpy as np
+from real_pages import parsed_pages
 
-from clean.frontends.html import parse_document
 from clean.frontends.html.elements import ELEMENT_ID, ElementTable, element_table
 from clean.learned.model import shipped_model
 from clean.learned.page_cut import keyed_shape_groups, shape_groups
-from clean.options import Options
-
-ROOT = Path(__file__).resolve().parent.parent
-WCXB = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
-FIXTURES = ("blog_comments", "in_article_list", "news_article", "section_headings")
-TUNE_PAGES = ("0001", "0002", "0003", "0004", "0006", "0666", "0667")
-
-
-def _docs():
-    docs = [
-        parse_document((ROOT / "fixtures" / "html" / f"{name}.html").read_bytes(), None, Options())
-        for name in FIXTURES
-    ]
-    if WCXB.exists():
-        for page in TUNE_PAGES:
-            html = gzip.decompress((WCXB / "html" / f"{page}.html.gz").read_bytes())
-            docs.append(parse_document(html, None, Options()))
-    return docs
 
 
 def _same_partition(table: ElementTable) -> None:
@@ -63,7 +42,7 @@ def test_bare_shape_numbers_on_paths_with_ids():
 def test_keyed_groups_equal_the_groups_of_stripped_shapes():
     model = shipped_model()
     grouped = 0
-    for doc in _docs():
+    for doc in parsed_pages():
         table = element_table(doc)
         _same_partition(table)
         _, layout = model.features_and_layout(doc)
