@@ -7,8 +7,8 @@
 - features.title_overlap: one loop, a long block's start split by the ASCII regex when ASCII;
 - features._tag_columns: each tag's column worked out once, across pages;
 - Vocabulary.bits_of_steps: the cache read by fromiter into two arrays;
-- page_cut.numbered_shape_groups: ids stripped by one regex over the page's distinct shapes, blocks
-  grouped by numpy; with_shape_mean: all groups moved at once; code_blocks: skipped per path when no
+- page_cut.shape_groups: ids stripped once per distinct shape, blocks grouped by numpy;
+  with_shape_mean: all groups moved at once; code_blocks: skipped per path when no
   element step starts with "pre";
 - trees.HeapTrees: float32 rows compared with float32 thresholds (the largest float32 at or below
   each threshold).
@@ -32,7 +32,7 @@ from clean.learned.page_cut import (
     SHAPE_MIN_BLOCKS,
     SHAPE_SHARE,
     code_blocks,
-    numbered_shape_groups,
+    shape_groups,
     with_shape_mean,
 )
 from clean.vocabulary import block_tokens
@@ -140,8 +140,7 @@ def test_shape_groups_numbered_and_moved_as_the_plain_way(pages):
         paths = [b.path for b in doc.blocks]
         table = element_table(doc)
         expected = _plain_shape_groups(paths, layout.words, [table.shapes[e] for e in table.block_element])
-        counted = np.array([bool(p) for p in paths]) & (layout.words > 0)
-        groups = numbered_shape_groups(counted, layout.shape_ids, layout.shapes)
+        groups = shape_groups(paths, layout.words, [table.shapes[e] for e in table.block_element])
         assert [g.tolist() for g in groups] == expected
         grouped += bool(groups)
         log_odds = model.log_odds(matrix)

@@ -464,10 +464,6 @@ class PageLayout:
     elements: Elements
     words: np.ndarray  # per block
     shape_keys: list[str]  # per block: its DOM path without positions
-    # Per block, the number of its shape: the index of its shape key in `shapes`, the page's
-    # distinct shape keys in order of appearance.
-    shape_ids: np.ndarray
-    shapes: list[str]
     # Per block, the number of its shape without ids (ElementTable.bare_shapes): the cut's groups.
     bare_shape_ids: np.ndarray
     steps: list[str]  # per element: its own step without the sibling index (ElementTable.unindexed)
@@ -638,7 +634,7 @@ def page_features(
     if lexical is not None:
         matrix[:, page_end:] = lexical_columns(lexical, texts, elements, own_steps)
     bare_ids = np.fromiter(map(table.bare_shapes.__getitem__, table.block_element), np.int64, n)
-    layout = PageLayout(elements, words, shape_keys, shape_ids, list(shape_numbers), bare_ids, own_steps)
+    layout = PageLayout(elements, words, shape_keys, bare_ids, own_steps)
     return matrix, layout
 
 

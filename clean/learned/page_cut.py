@@ -115,39 +115,22 @@ def shape_groups(
 
     if shapes is None:
         shapes = [SIBLING_INDEX.sub("", path) if path else "" for path in paths]
-    numbers: dict[str, int] = {}
-    shape_ids = np.fromiter((numbers.setdefault(s, len(numbers)) for s in shapes), np.int64, len(shapes))
-    has_path = np.fromiter(map(bool, paths), bool, len(paths))
-    return numbered_shape_groups(has_path & (words > 0), shape_ids, list(numbers))
-
-
-def numbered_shape_groups(counted: np.ndarray, shape_ids: np.ndarray, shapes: list[str]) -> list[np.ndarray]:
-    """shape_groups() of the `counted` blocks (those with a path and words), whose shapes (paths
-    without sibling indices) are numbered: block i's is shapes[shape_ids[i]].
-
-    A page repeats its shapes: the ids come off once per distinct shape, by one regex over them
-    all, and numpy groups the blocks (a regex per shape and a dict of lists per block cost
-    ~0.15 ms a page more, every 5th WCXB page). Groups come in the order of their first block,
-    each in block order.
-    """
-    import numpy as np
-
-    present = np.zeros(len(shapes), dtype=bool)
-    present[shape_ids[counted]] = True
-    numbers = np.flatnonzero(present).tolist()
-    # No id holds a blank (path.safe), so none crosses the "\n" between two shapes.
-    without_ids = ELEMENT_ID.sub("", "\n".join([shapes[i] for i in numbers])).split("\n")
-    if len(without_ids) != len(numbers):  # a shape with a line break: one at a time
-        without_ids = [ELEMENT_ID.sub("", shapes[i]) for i in numbers]
+    # A page repeats its shapes: the ids come off once per distinct shape. (The stage reads
+    # the element table's numbers instead, ElementTable.bare_shapes; this serves training.)
     keys: dict[str, int] = {}
-    key_of_shape = np.zeros(len(shapes), dtype=np.int64)
-    key_of_shape[numbers] = [keys.setdefault(key, len(keys)) for key in without_ids]
-    return keyed_shape_groups(counted, key_of_shape[shape_ids])
+    without_ids: dict[str, int] = {}
+    for shape in shapes:
+        if shape not in without_ids:
+            without_ids[shape] = keys.setdefault(ELEMENT_ID.sub("", shape), len(keys))
+    block_keys = np.fromiter(map(without_ids.__getitem__, shapes), np.int64, len(shapes))
+    has_path = np.fromiter(map(bool, paths), bool, len(paths))
+    return keyed_shape_groups(has_path & (words > 0), block_keys)
 
 
 def keyed_shape_groups(counted: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
     """shape_groups() of the `counted` blocks, block i's shape without ids numbered keys[i] (a
     number per distinct shape; ElementTable.bare_shapes, read by the stage, spares stripping them).
+    Groups come in the order of their first block, each in block order.
     """
     import numpy as np
 
