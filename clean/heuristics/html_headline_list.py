@@ -26,17 +26,17 @@ ARTICLE_MIN_PROSE_SHARE = 0.5
 
 
 def run(doc: Document, options: Options) -> None:
-    # Which blocks are kept prose, asked once per block: the share below and the view read it.
-    kept_prose = [b.kept and is_prose(b) for b in doc.blocks]
-    words = sum(b.features.get("words", 0.0) for b in doc.blocks if b.kept)
     blocks = doc.blocks
+    # Which blocks are kept prose, asked once per block: the share below and the view read it.
+    kept_prose = [b.kept and is_prose(b) for b in blocks]
+    words = sum(b.features.get("words", 0.0) for b in blocks if b.kept)
     prose = sum(b.features.get("words", 0.0) for b, flag in zip(blocks, kept_prose, strict=True) if flag)
     if not words or prose < ARTICLE_MIN_PROSE_SHARE * words:
         return  # not an article page: its lists of links are what it is for (listings, indexes)
     view = Document(kind=doc.kind, source="", url=doc.url, metadata=doc.metadata)
     view.blocks = [
         b
-        for b, is_kept_prose in zip(doc.blocks, kept_prose, strict=True)
+        for b, is_kept_prose in zip(blocks, kept_prose, strict=True)
         if b.features.get("link_density", 0.0) >= HEADLINE_MIN_LINK_DENSITY or is_kept_prose
     ]
     headline_list.run(view, options)

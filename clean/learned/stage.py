@@ -166,16 +166,13 @@ def _cut_decisions(
     if restoring:
         # A kept block has nothing to undo; a removal's bar depends on its stage and rule
         # alone: worked out once per (stage, rule) of the page, not once per removed block.
-        removed = np.flatnonzero(~kept_by_rules).tolist()
         bar_of: dict[tuple[str, str], float | None] = {}
-        removed_bars = []
-        for i in removed:
+        for i in np.flatnonzero(~kept_by_rules).tolist():
             removal = doc.blocks[i].removal
             key = (removal.stage, removal.rule)
             if key not in bar_of:
                 bar_of[key] = _removal_bar(removal, options)
-            removed_bars.append(bar_of[key])
-        for i, bar in zip(removed, removed_bars, strict=True):
+            bar = bar_of[key]
             if bar is not None and judged[i] >= bar:
                 bars[i] = bar
     open_to_model = kept_by_rules.copy()
