@@ -49,7 +49,7 @@ from clean.options import Options
 from clean.textmodel.decode import decode
 from training.text_corpus import TextPage
 from training.text_lexicon import domain_folds
-from training.text_train import FOLDS, SHIFTS, TEMPERATURES, fixed_removals
+from training.text_train import FOLDS, SHIFTS, TEMPERATURES, blended, fixed_removals
 
 SHARES = (1.0, 0.75, 0.5, 0.35, 0.25)
 LOG_ODDS_SCALE = 4.0  # the trees' log-odds span about +-10: inputs of order 1
@@ -76,10 +76,11 @@ class FastScorer:
                     rows.append(i)
                     cols.append(vocabulary.setdefault(word, len(vocabulary)))
                     vals.append(n)
-            gold = np.zeros(len(vocabulary) + len(page.gold))
+            for word in page.gold:  # gold words no line holds get columns too (no line counts them)
+                vocabulary.setdefault(word, len(vocabulary))
+            gold = np.zeros(len(vocabulary))
             for word, n in page.gold.items():
-                gold[vocabulary.setdefault(word, len(vocabulary))] = n
-            gold = gold[: len(vocabulary)]
+                gold[vocabulary[word]] = n
             shape = (len(page.kept_tokens), len(vocabulary))
             self.counts.append(sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=float).T.tocsr())
             self.gold.append(gold)
@@ -191,7 +192,7 @@ def standardiser(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_and_score(
     train_rows, train_targets, train_weights, score_rows, args, checkpoints
-) -> tuple[dict[int, list[np.ndarray]], object, tuple[np.ndarray, np.ndarray]]:
+) -> dict[int, list[np.ndarray]]:
     """Train on some pages; the log-odds of others after each checkpoint's epoch count."""
     import torch
 
@@ -219,7 +220,7 @@ def fit_and_score(
         if epoch in checkpoints:
             out[epoch] = predict(model, score_x, args.batch)
             print(f"  epoch {epoch}: training loss {total / len(train_x):.4f}", flush=True)
-    return out, model, (mean, std)
+    return out
 
 
 def predict(model, rows: list[np.ndarray], size: int) -> list[np.ndarray]:
@@ -253,8 +254,7 @@ def report(name: str, scorer: FastScorer, log_odds: list[np.ndarray], shipped: l
     """The sequence model alone and blended with the shipped log-odds, each decoding chosen on these pages."""
     rows = {}
     for share in SHARES:
-        mixed = [share * a + (1 - share) * b for a, b in zip(log_odds, shipped, strict=True)]
-        decoding, score = scorer.choose(mixed)
+        decoding, score = scorer.choose(blended(shipped, log_odds, share))
         rows[share] = {"f1": score, "decoding": decoding}
         print(f"{name} share {share}: {score:.4f} {decoding}", flush=True)
     return rows
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     for fold in range(FOLDS):
         train = np.flatnonzero((folds != fold) & usable)
         held = np.flatnonzero((folds == fold) & usable)
-        predicted, _, _ = fit_and_score(
+        predicted = fit_and_score(
             [rows[i] for i in train], [targets[i] for i in train], [weights[i] for i in train],
             [rows[i] for i in held], args, checkpoints,
         )  # fmt: skip
@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
         ((e, s) for e in checkpoints for s in SHARES), key=lambda es: results["oof"][es[0]][es[1]]["f1"]
     )
     chosen = results["oof"][best_epoch][best_share]
-    mixed = [best_share * a + (1 - best_share) * b for a, b in zip(oof[best_epoch], dump["oof"], strict=True)]
+    mixed = blended(dump["oof"], oof[best_epoch], best_share)
     results["chosen"] = {"epoch": best_epoch, "share": best_share, **chosen}
     print(f"chosen: epoch {best_epoch}, share {best_share}: {chosen['f1']:.4f} against {baseline:.4f}")
     print(f"  per type: {per_type(tune, scorer.scores(mixed, chosen['decoding']))}")
@@ -336,14 +336,13 @@ def main(argv: list[str] | None = None) -> None:
             for p, a, b in zip(held, dump["heldout first"], dump["heldout second"], strict=True)
         ]
         train = np.flatnonzero(usable)
-        predicted, _, _ = fit_and_score(
+        predicted = fit_and_score(
             [rows[i] for i in train], [targets[i] for i in train], [weights[i] for i in train],
             held_rows, args, [best_epoch],
         )  # fmt: skip
         held_scorer = FastScorer(held)
         shipped = held_scorer.scores(dump["heldout"], baseline_decoding)
-        pairs = zip(predicted[best_epoch], dump["heldout"], strict=True)
-        mixed = [best_share * a + (1 - best_share) * b for a, b in pairs]
+        mixed = blended(dump["heldout"], predicted[best_epoch], best_share)
         ours = held_scorer.scores(mixed, chosen["decoding"])
         results["heldout"] = {"shipped": float(shipped.mean()), "sequence": float(ours.mean())}
         print(f"held-out: shipped blend {shipped.mean():.4f} -> with the sequence model {ours.mean():.4f}")
