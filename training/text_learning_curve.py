@@ -295,5 +295,6 @@ def fit_rows(todo: list[tuple[int, float]], results: dict, args: argparse.Namesp
         results["rows"].append(row)
         args.out.write_text(json.dumps(results, indent=1))
 
+
 if __name__ == "__main__":
     main()
